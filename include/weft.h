@@ -1,0 +1,12 @@
+/* weft.h: structured concurrency for C with a deterministic simulator.
+ * An umbrella over the area headers in weft/; see docs/GUIDE.md. */
+#ifndef WEFT_H
+#define WEFT_H
+
+#include "weft/common.h"
+#include "weft/runtime.h"
+#include "weft/time.h"
+#include "weft/cancel.h"
+#include "weft/task.h"
+
+#endif

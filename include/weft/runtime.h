@@ -1,0 +1,52 @@
+/* weft/runtime.h: starting a runtime (the seed's run_async). */
+#ifndef WEFT_RUNTIME_H
+#define WEFT_RUNTIME_H
+
+#include "weft/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Backends, chosen at run time. */
+#define WEFT_BACKEND_REAL 0 /* epoll event loop, monotonic clock */
+#define WEFT_BACKEND_SIM 1  /* virtual clock, seeded deterministic scheduler */
+
+/* How task stacks are protected against overflow (docs/STACKS.md).
+ * PAGE costs two kernel mappings per stack, which caps a process near
+ * vm.max_map_count / 2 tasks; CANARY costs one compare per switch and
+ * detects an overflow at the next switch instead of at the faulting write. */
+#define WEFT_STACK_GUARD_AUTO 0   /* guard pages while mappings are plenty,
+                                     canaries beyond (default) */
+#define WEFT_STACK_GUARD_PAGE 1   /* a PROT_NONE page under every stack */
+#define WEFT_STACK_GUARD_CANARY 2 /* canary words only, checked at switch */
+
+typedef struct weft_config {
+    int backend;            /* WEFT_BACKEND_REAL (default) or _SIM */
+    uint64_t seed;          /* sim: the one seed of every choice */
+    const char *strategy;   /* sim: "random" (default) */
+    const char *trace_path; /* trace file; NULL: none (not in this build) */
+    size_t stack_size;      /* per task, bytes; 0: default (256 KiB) */
+    int stack_guard;        /* WEFT_STACK_GUARD_*; default AUTO */
+    /* room to grow: add fields at the end only */
+} weft_config;
+
+/* Fills *cfg with the defaults. Cannot fail. */
+WEFT_API void weft_config_init(weft_config *cfg);
+
+/* Runs main(arg) as the root task of a new runtime on the calling thread
+ * and returns its result once every task has ended. cfg NULL: defaults.
+ * WEFT_BACKEND (real|sim), WEFT_SEED (decimal or 0x hex), WEFT_STRATEGY
+ * and WEFT_TRACE override the config where set.
+ * Errors (before main runs): -EINVAL for a bad config or environment
+ * value (a message on stderr names the variable and the accepted
+ * values), -ENOTSUP for a trace path (recording is not built yet),
+ * -EBUSY when called inside a running task, -ENOMEM.
+ * -EDEADLK when every remaining task is blocked with nothing that could
+ * wake it (the report on stderr names each task and what it waits on). */
+WEFT_API int weft_run(const weft_config *cfg, int (*main)(void *), void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

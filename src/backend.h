@@ -1,0 +1,44 @@
+/* src/backend.h: the backend interface (DESIGN.md, "Layers").
+ *
+ * One ops object per backend, chosen once per runtime by weft_run. The
+ * scheduler core calls only these; nothing above the scheduler knows
+ * which backend runs. real: src/backend_epoll.c; sim: sim/backend_sim.c. */
+#ifndef WEFT_BACKEND_H
+#define WEFT_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "weft/runtime.h"
+
+struct weft__rt;
+
+struct weft__backend_ops {
+    const char *name; /* "real", "sim" */
+    /* Sets up rt->backend_state from cfg; 0 or -errno (message printed). */
+    int (*init)(struct weft__rt *rt, const weft_config *cfg);
+    void (*fini)(struct weft__rt *rt);
+    /* The runtime's clock. */
+    weft_time (*now)(struct weft__rt *rt);
+    /* The scheduling decision: index in [0, n) of the runnable task to
+     * run next, counted from the oldest. real: 0 (FIFO). */
+    size_t (*pick_next)(struct weft__rt *rt, size_t n);
+    /* Blocks the thread until deadline (WEFT_NEVER: no timer pending),
+     * an fd or a wake_from_thread. deadline 0: poll without blocking.
+     * sim: moves the virtual clock to the deadline. */
+    void (*wait_external)(struct weft__rt *rt, weft_time deadline);
+    /* Thread-safe: makes a blocked wait_external return. */
+    void (*wake_from_thread)(struct weft__rt *rt);
+    /* Orders timers due at the same instant. real: arming order; sim: a
+     * seeded draw, so ties are explored. */
+    uint64_t (*timer_tiebreak)(struct weft__rt *rt);
+    /* Seed of weft_random's stream. */
+    uint64_t (*random_seed)(struct weft__rt *rt);
+    /* Whether weft_sched_point is a schedule point (sim) or free (real). */
+    bool sched_points;
+};
+
+extern const struct weft__backend_ops weft__backend_epoll;
+extern const struct weft__backend_ops weft__backend_sim;
+
+#endif

@@ -1,0 +1,150 @@
+/* src/backend_epoll.c: the real backend. The monotonic clock, FIFO
+ * scheduling, and an epoll set that blocks the thread until the next
+ * timer (nanosecond timeout through epoll_pwait2 where the kernel has
+ * it), or an eventfd written by another thread. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "sched.h"
+
+struct epoll_state {
+    int epfd;
+    int wakefd;          /* eventfd for wake_from_thread */
+    bool have_pwait2;    /* cleared at the first ENOSYS (kernel < 5.11) */
+};
+
+static struct epoll_state *state_of(struct weft__rt *rt) {
+    return rt->backend_state;
+}
+
+static int epoll_init(struct weft__rt *rt, const weft_config *cfg) {
+    (void)cfg;
+    struct epoll_state *s = calloc(1, sizeof *s);
+    if (!s) return -ENOMEM;
+    int rc;
+    s->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (s->epfd < 0) {
+        rc = -errno;
+        goto fail_free;
+    }
+    s->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->wakefd < 0) {
+        rc = -errno;
+        goto fail_epfd;
+    }
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->wakefd, &ev) < 0) {
+        rc = -errno;
+        goto fail_wakefd;
+    }
+    s->have_pwait2 = true;
+    rt->backend_state = s;
+    return 0;
+fail_wakefd:
+    close(s->wakefd);
+fail_epfd:
+    close(s->epfd);
+fail_free:
+    free(s);
+    fprintf(stderr, "weft: real backend: cannot set up epoll: %s\n",
+            strerror(-rc));
+    return rc;
+}
+
+static void epoll_fini(struct weft__rt *rt) {
+    struct epoll_state *s = state_of(rt);
+    close(s->wakefd);
+    close(s->epfd);
+    free(s);
+}
+
+static weft_time epoll_now(struct weft__rt *rt) {
+    (void)rt;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (weft_time)ts.tv_sec * WEFT_SEC + ts.tv_nsec;
+}
+
+static size_t epoll_pick_next(struct weft__rt *rt, size_t n) {
+    (void)rt;
+    (void)n;
+    return 0; /* FIFO */
+}
+
+static int wait_events(struct epoll_state *s, struct epoll_event *evs, int n,
+                       weft_time timeout) {
+    if (s->have_pwait2) {
+        struct timespec ts = {.tv_sec = timeout / WEFT_SEC,
+                              .tv_nsec = timeout % WEFT_SEC};
+        int rc = epoll_pwait2(s->epfd, evs, n, timeout < 0 ? NULL : &ts, NULL);
+        if (rc >= 0 || errno != ENOSYS) return rc;
+        s->have_pwait2 = false;
+    }
+    /* Round up: waking before the deadline would only spin. */
+    int ms = timeout < 0 ? -1
+                         : (int)((timeout + WEFT_MSEC - 1) / WEFT_MSEC);
+    return epoll_wait(s->epfd, evs, n, ms);
+}
+
+static void epoll_wait_external(struct weft__rt *rt, weft_time deadline) {
+    struct epoll_state *s = state_of(rt);
+    weft_time timeout = -1;
+    if (deadline != WEFT_NEVER) {
+        timeout = deadline - epoll_now(rt);
+        if (timeout < 0) timeout = 0;
+    }
+    struct epoll_event evs[64];
+    int n = wait_events(s, evs, 64, timeout);
+    for (int i = 0; i < n; i++) {
+        if (evs[i].data.ptr == NULL) { /* the wake-up eventfd */
+            uint64_t v;
+            while (read(s->wakefd, &v, sizeof v) > 0) {
+            }
+        }
+    }
+}
+
+static void epoll_wake_from_thread(struct weft__rt *rt) {
+    struct epoll_state *s = state_of(rt);
+    uint64_t one = 1;
+    int saved = errno;
+    /* EAGAIN: the counter is saturated, a wake-up is pending anyway. */
+    while (write(s->wakefd, &one, sizeof one) < 0 && errno == EINTR) {
+    }
+    errno = saved;
+}
+
+static uint64_t epoll_timer_tiebreak(struct weft__rt *rt) {
+    return rt->timer_seq++;
+}
+
+static uint64_t epoll_random_seed(struct weft__rt *rt) {
+    uint64_t seed;
+    if (getrandom(&seed, sizeof seed, 0) != sizeof seed) {
+        seed = (uint64_t)epoll_now(rt) ^ (uint64_t)(uintptr_t)rt;
+    }
+    return seed;
+}
+
+const struct weft__backend_ops weft__backend_epoll = {
+    .name = "real",
+    .init = epoll_init,
+    .fini = epoll_fini,
+    .now = epoll_now,
+    .pick_next = epoll_pick_next,
+    .wait_external = epoll_wait_external,
+    .wake_from_thread = epoll_wake_from_thread,
+    .timer_tiebreak = epoll_timer_tiebreak,
+    .random_seed = epoll_random_seed,
+    .sched_points = false,
+};

@@ -1,0 +1,199 @@
+/* src/cancel.c: cancel scopes (DESIGN.md "Layers": tasks; API.md
+ * "Cancellation"). Scopes form one tree per runtime: a task's scopes nest
+ * under its base scope, which hangs under the scope of its group, which
+ * the parent task entered. Cancelling a scope walks its subtree, skipping
+ * shielded and already cancelled subtrees, and wakes each parked task
+ * whose innermost scope it reaches. Cancellation is level-triggered: a
+ * checkpoint looks up the chain of its task's scopes. */
+#include "config.h"
+
+#include "cancel.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "weft/time.h"
+
+void weft__scope_link(weft_scope *s, weft_scope *parent,
+                      struct weft__task *owner) {
+    s->parent = parent;
+    s->owner = owner;
+    weft__list_init(&s->children);
+    weft__list_init(&s->sibling);
+    if (parent) weft__list_push(&parent->children, &s->sibling);
+}
+
+void weft__scope_unlink(struct weft__rt *rt, weft_scope *s) {
+    weft__timer_disarm(rt, &s->timer);
+    weft__list_erase(&s->sibling);
+}
+
+static void deadline_fire(struct weft__timer *tm) {
+    weft__scope_cancel(container_of(tm, weft_scope, timer),
+                       WEFT__CANCEL_DEADLINE);
+}
+
+void weft__scope_enter(struct weft__task *t, weft_scope *s,
+                       weft_time deadline, unsigned flags, const char *file,
+                       int line) {
+    memset(s, 0, sizeof *s);
+    weft__scope_link(s, t->scope_top, t);
+    s->flags = flags;
+    s->deadline = deadline;
+    s->site.file = file;
+    s->site.line = line;
+    t->scope_top = s;
+    if (deadline == WEFT_NEVER) return;
+    if (deadline <= t->rt->backend->now(t->rt)) {
+        weft__scope_cancel(s, WEFT__CANCEL_DEADLINE);
+    } else {
+        weft__timer_arm(t->rt, &s->timer, deadline, deadline_fire);
+    }
+}
+
+static const char *site_file(const weft_scope *s) {
+    return s->site.file ? s->site.file : "?";
+}
+
+void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what) {
+    const weft_scope *top = t->scope_top;
+    if (unlikely(s->owner != t)) {
+        weft__misuse(s, s->site.file, s->site.line,
+                     "%s: scope entered at %s:%d belongs to another task "
+                     "(or was never entered)",
+                     what, site_file(s), s->site.line);
+    }
+    if (unlikely(top != s)) {
+        weft__misuse(s, s->site.file, s->site.line,
+                     "%s: scope entered at %s:%d is not the innermost: "
+                     "scope entered at %s:%d is still open (scopes nest "
+                     "strictly)",
+                     what, site_file(s), s->site.line, site_file(top),
+                     top->site.line);
+    }
+    weft__scope_unlink(t->rt, s);
+    t->scope_top = s->parent;
+    s->owner = NULL;
+}
+
+static bool reachable(const weft_scope *c) {
+    return !(c->flags & WEFT_SHIELD) && !c->cancelled;
+}
+
+/* First child of parent, from list position pos on, that cancellation
+ * of parent reaches. */
+static weft_scope *reachable_from(weft_scope *parent, struct weft__list *pos) {
+    for (; pos != &parent->children; pos = pos->next) {
+        weft_scope *c = container_of(pos, weft_scope, sibling);
+        if (reachable(c)) return c;
+    }
+    return NULL;
+}
+
+/* Depth-first walk without recursion: a deep tree of groups must not
+ * exhaust the small stack of the task that cancels. */
+static void wake_subtree(weft_scope *root) {
+    weft_scope *s = root;
+    weft__wake_cancelled_in(s);
+    for (;;) {
+        weft_scope *c = reachable_from(s, s->children.next);
+        while (!c) {
+            if (s == root) return;
+            c = reachable_from(s->parent, s->sibling.next);
+            s = s->parent;
+        }
+        s = c;
+        weft__wake_cancelled_in(s);
+    }
+}
+
+void weft__scope_cancel(weft_scope *s, int reason) {
+    if (s->cancelled) return;
+    s->cancelled = (uint8_t)reason;
+    if (s->owner) weft__timer_disarm(s->owner->rt, &s->timer);
+    wake_subtree(s);
+}
+
+bool weft__scope_chain_cancelled(const weft_scope *s) {
+    for (; s; s = s->parent) {
+        if (s->cancelled) return true;
+        if (s->flags & WEFT_SHIELD) return false;
+    }
+    return false;
+}
+
+/* ---- public API ---- */
+
+void weft_scope_enter_at(weft_scope *s, weft_time deadline, unsigned flags,
+                         const char *file, int line) {
+    struct weft__task *t = weft__task_current("weft_scope_enter");
+    weft__scope_enter(t, s, deadline, flags & (WEFT_SHIELD | WEFT_FAIL), file,
+                      line);
+}
+
+int weft_scope_exit(weft_scope *s, int rc) {
+    struct weft__task *t = weft__task_current("weft_scope_exit");
+    if (unlikely(s->flags & (WEFT__SCOPE_GROUP | WEFT__SCOPE_BASE))) {
+        weft__misuse(s, s->site.file, s->site.line,
+                     "weft_scope_exit: scope entered at %s:%d belongs to a "
+                     "group or task: leave it with weft_group_join",
+                     site_file(s), s->site.line);
+    }
+    weft__scope_leave(t, s, "weft_scope_exit");
+    if (rc == -ECANCELED && s->cancelled) {
+        s->caught = true;
+        bool expired = s->cancelled == WEFT__CANCEL_DEADLINE;
+        rc = (s->flags & WEFT_FAIL) && expired ? -ETIMEDOUT : 0;
+    }
+    return rc;
+}
+
+void weft_scope_cancel(weft_scope *s) {
+    weft__task_current("weft_scope_cancel");
+    weft__scope_cancel(s, WEFT__CANCEL_EXPLICIT);
+}
+
+bool weft_scope_cancel_caught(const weft_scope *s) { return s->caught; }
+
+weft_time weft_effective_deadline(void) {
+    const struct weft__task *t = weft__task_current("weft_effective_deadline");
+    weft_time d = WEFT_NEVER;
+    for (const weft_scope *s = t->scope_top; s; s = s->parent) {
+        if (s->deadline < d) d = s->deadline;
+        if (s->flags & WEFT_SHIELD) break;
+    }
+    return d;
+}
+
+static weft_time deadline_after(weft_time duration) {
+    if (duration == WEFT_NEVER) return WEFT_NEVER;
+    weft_time now = weft_now();
+    if (duration <= 0) return now; /* already expired */
+    return duration > WEFT_NEVER - now ? WEFT_NEVER - 1 : now + duration;
+}
+
+void weft_move_on_after_at(weft_scope *s, weft_time duration,
+                           const char *file, int line) {
+    weft_scope_enter_at(s, deadline_after(duration), 0, file, line);
+}
+
+void weft_move_on_at_at(weft_scope *s, weft_time deadline, const char *file,
+                        int line) {
+    weft_scope_enter_at(s, deadline, 0, file, line);
+}
+
+void weft_fail_after_at(weft_scope *s, weft_time duration, const char *file,
+                        int line) {
+    weft_scope_enter_at(s, deadline_after(duration), WEFT_FAIL, file, line);
+}
+
+void weft_fail_at_at(weft_scope *s, weft_time deadline, const char *file,
+                     int line) {
+    weft_scope_enter_at(s, deadline, WEFT_FAIL, file, line);
+}
+
+int weft_shield(int (*fn)(void *), void *arg) {
+    weft_scope s;
+    weft_scope_enter_at(&s, WEFT_NEVER, WEFT_SHIELD, __FILE__, __LINE__);
+    return weft_scope_exit(&s, fn(arg));
+}

@@ -1,0 +1,31 @@
+/* src/ctx/ctx.h: the machine context switch. configure picks one
+ * implementation: x86_64.S, aarch64.S (callee-saved registers and the FP
+ * control state the ABI requires callees to preserve) or ucontext.c (a
+ * portable, slower fallback). */
+#ifndef WEFT_CTX_H
+#define WEFT_CTX_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+#if WEFT_CTX_UCONTEXT
+#include <ucontext.h>
+struct weft__ctx {
+    ucontext_t uc;
+};
+#else
+struct weft__ctx {
+    void *sp; /* saved stack pointer; the registers sit on that stack */
+};
+#endif
+
+/* Prepares c to run entry(arg) on the stack [lo, lo + size) at the first
+ * switch to it. entry must never return. */
+void weft__ctx_make(struct weft__ctx *c, void *lo, size_t size,
+                    void (*entry)(void *), void *arg);
+
+/* Saves the running context in from and resumes to. */
+void weft__ctx_switch(struct weft__ctx *from, struct weft__ctx *to);
+
+#endif

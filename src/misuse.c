@@ -1,0 +1,46 @@
+/* src/misuse.c: the two ways weft stops a program: API misuse (a message
+ * naming the object and its site) and a broken internal invariant. Both
+ * print one line and abort; under sim the line carries seed and step. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common.h"
+#include "sched.h"
+
+void weft__describe_run(char *buf, size_t n) {
+    const struct weft__rt *rt = weft__rt_current();
+    if (!rt || !rt->backend->sched_points) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, n, " [backend=sim seed=%llu step=%llu]",
+             (unsigned long long)rt->cfg->seed,
+             (unsigned long long)rt->steps);
+}
+
+void weft__misuse(const void *obj, const char *site_file, int site_line,
+                  const char *fmt, ...) {
+    char run[128];
+    weft__describe_run(run, sizeof run);
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("weft: misuse: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (obj) fprintf(stderr, " (object %p", obj);
+    if (obj && site_file) fprintf(stderr, " created at %s:%d", site_file, site_line);
+    if (obj) fputc(')', stderr);
+    fprintf(stderr, "%s\n", run);
+    abort();
+}
+
+void weft__assert_fail(const char *expr, const char *file, int line) {
+    char run[128];
+    weft__describe_run(run, sizeof run);
+    fprintf(stderr, "weft: internal error: assertion '%s' failed at %s:%d%s\n",
+            expr, file, line, run);
+    abort();
+}

@@ -1,0 +1,306 @@
+/* src/sched.c: the run queue, context switches, the wait primitive and
+ * the scheduler loop (DESIGN.md "Layers": scheduler).
+ * Invariants: a task is in exactly one of runq (RUNNABLE), rt->current
+ * (RUNNING), one wait (PARKED) or rt->zombie (DONE); a parked task's
+ * park_timer is armed iff its wait has a deadline. */
+#include "config.h"
+
+#include "sched.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if WEFT_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+__thread struct weft__rt *weft__tls_rt __attribute__((tls_model("initial-exec")));
+
+struct weft__task *weft__task_current(const char *what) {
+    struct weft__rt *rt = weft__tls_rt;
+    if (unlikely(!rt || !rt->current)) {
+        weft__misuse(NULL, NULL, 0, "%s called outside a weft task", what);
+    }
+    return rt->current;
+}
+
+/* ---- the run queue: a ring of capacity >= ntasks, a power of two ---- */
+
+int weft__runq_reserve(struct weft__rt *rt, size_t n) {
+    if (n <= rt->runq_cap) return 0;
+    size_t cap = rt->runq_cap ? rt->runq_cap : 64;
+    while (cap < n) cap *= 2;
+    struct weft__task **q = malloc(cap * sizeof *q);
+    if (!q) return -ENOMEM;
+    for (size_t i = 0; i < rt->runq_len; i++) {
+        q[i] = rt->runq[(rt->runq_head + i) & (rt->runq_cap - 1)];
+    }
+    free(rt->runq);
+    rt->runq = q;
+    rt->runq_cap = cap;
+    rt->runq_head = 0;
+    return 0;
+}
+
+void weft__make_runnable(struct weft__rt *rt, struct weft__task *t) {
+    t->state = WEFT__TASK_RUNNABLE;
+    rt->runq[(rt->runq_head + rt->runq_len++) & (rt->runq_cap - 1)] = t;
+}
+
+/* Takes the i-th oldest runnable task; the oldest fills its slot. */
+static struct weft__task *runq_take(struct weft__rt *rt, size_t i) {
+    size_t mask = rt->runq_cap - 1;
+    struct weft__task **slot = &rt->runq[(rt->runq_head + i) & mask];
+    struct weft__task *t = *slot;
+    *slot = rt->runq[rt->runq_head];
+    rt->runq_head = (rt->runq_head + 1) & mask;
+    rt->runq_len--;
+    return t;
+}
+
+static struct weft__task *pick(struct weft__rt *rt) {
+    size_t i = 0;
+    if (rt->runq_len > 1) i = rt->backend->pick_next(rt, rt->runq_len);
+    rt->steps++;
+    struct weft__task *t = runq_take(rt, i);
+    t->state = WEFT__TASK_RUNNING;
+    return t;
+}
+
+/* ---- switching ---- */
+
+WEFT__NORETURN static void report_canary(const struct weft__task *t) {
+    fprintf(stderr,
+            "weft: stack overflow in task '%s' (id %llu): its %zu-byte "
+            "stack was exhausted (canary overwritten, found at a switch; "
+            "memory below it may be corrupt). Raise weft_config.stack_size "
+            "or use WEFT_STACK_GUARD_PAGE to stop at the faulting write.\n",
+            t->name ? t->name : "?", (unsigned long long)t->id, t->stack.size);
+    abort();
+}
+
+/* Switches from the running context to `to`'s. dying: the old context
+ * never resumes (ASan may drop its fake stack). */
+static void switch_ctx(struct weft__rt *rt, struct weft__ctx *from,
+                       struct weft__task *to, bool dying) {
+    struct weft__ctx *to_ctx = to ? &to->ctx : &rt->loop_ctx;
+#if WEFT_ASAN
+    void *fake = NULL;
+    const void *lo = to ? to->stack.lo : rt->loop_stack_lo;
+    size_t size = to ? to->stack.size : rt->loop_stack_size;
+    __sanitizer_start_switch_fiber(dying ? NULL : &fake, lo, size);
+    weft__ctx_switch(from, to_ctx);
+    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#else
+    (void)rt;
+    (void)dying;
+    weft__ctx_switch(from, to_ctx);
+#endif
+}
+
+void weft__sched_first_entry(void) {
+#if WEFT_ASAN
+    __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+}
+
+/* The running task gives up the CPU; it has already put itself in the
+ * run queue, on a wait, or in DONE. Returns when it runs again. */
+static void leave_current(struct weft__rt *rt, bool dying) {
+    struct weft__task *self = rt->current;
+    if (unlikely(!weft__stack_canary_ok(&self->stack))) report_canary(self);
+    struct weft__task *next = NULL;
+    if (!dying && rt->runq_len && rt->budget) {
+        rt->budget--;
+        next = pick(rt);
+        if (next == self) return;
+    }
+    rt->current = next;
+    switch_ctx(rt, &self->ctx, next, dying);
+}
+
+void weft__reschedule(void) {
+    struct weft__rt *rt = weft__tls_rt;
+    struct weft__task *t = weft__task_current("a checkpoint");
+    weft__make_runnable(rt, t);
+    leave_current(rt, false);
+}
+
+bool weft__task_cancelled(const struct weft__task *t) {
+    for (const weft_scope *s = t->scope_top; s; s = s->parent) {
+        if (s->cancelled) return true;
+        if (s->flags & WEFT_SHIELD) return false;
+    }
+    return false;
+}
+
+int weft__checkpoint(void) {
+    weft__reschedule();
+    return weft__task_cancelled(weft__tls_rt->current) ? -ECANCELED : 0;
+}
+
+/* ---- the wait primitive ---- */
+
+void weft__waitq_init(struct weft__waitq *q, const char *kind,
+                      const void *obj, const struct weft__site *site) {
+    weft__list_init(&q->waiters);
+    q->nwaiters = 0;
+    q->kind = kind;
+    q->obj = obj;
+    q->site = site;
+}
+
+struct weft__wait *weft__waitq_first(const struct weft__waitq *q) {
+    if (!q->nwaiters) return NULL;
+    return container_of(q->waiters.next, struct weft__wait, node);
+}
+
+void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
+                     weft_time deadline, void (*fire)(struct weft__timer *)) {
+    tm->deadline = deadline;
+    tm->tiebreak = rt->backend->timer_tiebreak(rt);
+    tm->fire = fire;
+    weft__timers_push(&rt->timers, tm);
+}
+
+void weft__timer_disarm(struct weft__rt *rt, struct weft__timer *tm) {
+    if (tm->armed) weft__timers_erase(&rt->timers, tm);
+}
+
+static void park_timer_fire(struct weft__timer *tm) {
+    struct weft__task *t = container_of(tm, struct weft__task, park_timer);
+    weft__wake(t->wait, -ETIMEDOUT);
+}
+
+int weft__park(struct weft__waitq *q, struct weft__wait *w,
+               weft_time deadline, unsigned flags) {
+    struct weft__rt *rt = weft__tls_rt;
+    struct weft__task *t = weft__task_current("a blocking call");
+    if (!(flags & WEFT__PARK_NOCANCEL) && weft__task_cancelled(t)) {
+        return -ECANCELED;
+    }
+    w->task = t;
+    w->q = q;
+    w->result = 0;
+    if (q) {
+        weft__list_push(&q->waiters, &w->node);
+        q->nwaiters++;
+    }
+    t->wait = w;
+    t->park_flags = flags;
+    t->state = WEFT__TASK_PARKED;
+    if (deadline != WEFT_NEVER) {
+        weft__timer_arm(rt, &t->park_timer, deadline, park_timer_fire);
+    }
+    leave_current(rt, false);
+    return w->result;
+}
+
+void weft__wake(struct weft__wait *w, int result) {
+    struct weft__task *t = w->task;
+    struct weft__rt *rt = t->rt;
+    weft__assert(t->state == WEFT__TASK_PARKED && t->wait == w);
+    if (w->q) {
+        weft__list_erase(&w->node);
+        w->q->nwaiters--;
+        w->q = NULL;
+    }
+    weft__timer_disarm(rt, &t->park_timer);
+    t->wait = NULL;
+    w->result = result;
+    weft__make_runnable(rt, t);
+}
+
+bool weft__wake_first(struct weft__waitq *q, int result) {
+    struct weft__wait *w = weft__waitq_first(q);
+    if (!w) return false;
+    weft__wake(w, result);
+    return true;
+}
+
+void weft__wake_all(struct weft__waitq *q, int result) {
+    while (weft__wake_first(q, result)) {
+    }
+}
+
+void weft__wake_cancelled_in(weft_scope *s) {
+    struct weft__task *t = s->owner;
+    if (t->scope_top != s || t->state != WEFT__TASK_PARKED) return;
+    if (t->park_flags & WEFT__PARK_NOCANCEL) return;
+    weft__wake(t->wait, -ECANCELED);
+}
+
+/* ---- the loop ---- */
+
+void weft__task_switch_away_dead(struct weft__rt *rt) {
+    leave_current(rt, true);
+    weft__assert_fail("a dead task was resumed", __FILE__, __LINE__);
+}
+
+static void fire_due_timers(struct weft__rt *rt) {
+    if (!rt->timers.root) return;
+    weft_time now = rt->backend->now(rt);
+    while (rt->timers.root && rt->timers.root->deadline <= now) {
+        struct weft__timer *tm = rt->timers.root;
+        weft__timers_erase(&rt->timers, tm);
+        tm->fire(tm);
+    }
+}
+
+static void report_deadlock(struct weft__rt *rt) {
+    char run[128];
+    weft__describe_run(run, sizeof run);
+    fprintf(stderr,
+            "weft: deadlock: %zu task(s) blocked and nothing can wake them "
+            "(no runnable task, timer, thread or I/O)%s\n",
+            rt->ntasks, run);
+    struct weft__list *n;
+    for (n = rt->tasks.next; n != &rt->tasks; n = n->next) {
+        const struct weft__task *t =
+            container_of(n, struct weft__task, all_node);
+        const struct weft__waitq *q = t->wait ? t->wait->q : NULL;
+        fprintf(stderr, "  task '%s' (id %llu) waits on %s %p",
+                t->name ? t->name : "?", (unsigned long long)t->id,
+                q ? q->kind : "nothing", q ? q->obj : NULL);
+        if (q && q->site && q->site->file) {
+            fprintf(stderr, " created at %s:%d", q->site->file, q->site->line);
+        }
+        fputc('\n', stderr);
+    }
+}
+
+static void reap(struct weft__rt *rt) {
+    struct weft__task *t = rt->zombie;
+    if (!t) return;
+    rt->zombie = NULL;
+    weft__stack_put(&rt->stacks, &t->stack);
+}
+
+/* Budget of direct task-to-task switches between two visits of the loop
+ * (timers and I/O); 64 keeps a two-task ping-pong off the loop's path. */
+#define MIN_BATCH 64
+
+int weft__sched_loop(struct weft__rt *rt) {
+    for (;;) {
+        reap(rt);
+        if (rt->ntasks == 0) return 0;
+        fire_due_timers(rt);
+        if (rt->runq_len == 0) {
+            weft_time next = weft__timers_next(&rt->timers);
+            if (next == WEFT_NEVER && rt->nexternal == 0) {
+                report_deadlock(rt);
+                rt->deadlocked = true;
+                return -EDEADLK;
+            }
+            rt->backend->wait_external(rt, next);
+            continue;
+        }
+        if (rt->nexternal) rt->backend->wait_external(rt, 0);
+        rt->budget = rt->runq_len > MIN_BATCH ? rt->runq_len : MIN_BATCH;
+        struct weft__task *next = pick(rt);
+        rt->current = next;
+        switch_ctx(rt, &rt->loop_ctx, next, false);
+        rt->current = NULL;
+    }
+}

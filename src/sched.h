@@ -1,0 +1,186 @@
+/* src/sched.h: tasks, the runtime and the one wait primitive.
+ *
+ * Every blocking call in weft parks the calling task on a wait queue
+ * (struct weft__waitq) with an optional deadline. A parked task is woken
+ * exactly once, by one of: a peer (weft__wake, which dequeues it and
+ * hands it a result), its deadline (-ETIMEDOUT), or cancellation of an
+ * enclosing scope (-ECANCELED). Whoever wakes it dequeues it first, so a
+ * peer's hand-over (an item, a lock) is never lost to a later
+ * cancellation: that is where cancel-safety lives. Wait records are on
+ * the waiting task's stack; waiting never allocates.
+ *
+ * Scheduling: runnable tasks sit in a ring (rt->runq) in the order they
+ * became runnable; the backend's pick_next chooses which runs next. A
+ * task switches directly to the next one; the scheduler loop (on the
+ * thread that called weft_run) runs timers and external waits when the
+ * ring is empty or a batch of switches has passed. */
+#ifndef WEFT_SCHED_H
+#define WEFT_SCHED_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "common.h"
+#include "ctx/ctx.h"
+#include "list.h"
+#include "stack.h"
+#include "timer.h"
+#include "weft/cancel.h"
+#include "weft/task.h"
+
+enum weft__task_state {
+    WEFT__TASK_RUNNABLE, /* in rt->runq */
+    WEFT__TASK_RUNNING,  /* rt->current */
+    WEFT__TASK_PARKED,   /* on a wait queue, t->wait set */
+    WEFT__TASK_DONE,     /* ended; its stack is reclaimed by the loop */
+};
+
+/* Park flags. */
+#define WEFT__PARK_NOCANCEL 0x1u /* cancellation does not wake this wait */
+
+/* One parked task on one wait queue; lives on the task's stack. */
+struct weft__wait {
+    struct weft__list node;  /* in q->waiters while queued */
+    struct weft__task *task; /* the waiting task */
+    struct weft__waitq *q;   /* the queue, NULL once dequeued */
+    void *data;              /* payload for the waker (borrowed) */
+    int result;              /* set by whoever wakes it */
+};
+
+/* A task. Lives at the top of its own stack, so a parked task costs the
+ * pages of stack it touched and nothing else. */
+struct weft__task {
+    struct weft__ctx ctx;        /* saved registers while not running */
+    struct weft__rt *rt;         /* weak: the runtime outlives the task */
+    uint64_t id;                 /* 1 for the root task */
+    const char *name;            /* borrowed from the spawner */
+    int state;                   /* enum weft__task_state */
+    int result;                  /* fn's return value once DONE */
+    weft_scope *scope_top;       /* innermost entered scope */
+    weft_scope base;             /* outermost scope: child of the group's */
+    struct weft__wait *wait;     /* while PARKED */
+    unsigned park_flags;         /* WEFT__PARK_* of the current wait */
+    struct weft__timer park_timer; /* deadline of the current wait */
+    weft_group *group;           /* weak: joins before the task is freed */
+    int (*fn)(void *);           /* body, or NULL for a started task */
+    int (*start_fn)(void *, weft_task_status *);
+    void *arg;
+    weft_task_status *status;    /* weft_start handshake, until started */
+    struct weft__list all_node;  /* in rt->tasks */
+    struct weft__stack stack;    /* where this task lives */
+};
+
+/* The runtime: one per thread running weft_run. */
+struct weft__rt {
+    const struct weft__backend_ops *backend;
+    void *backend_state;         /* owned by the backend */
+    const weft_config *cfg;      /* borrowed for the run */
+    struct weft__ctx loop_ctx;   /* the scheduler loop, on the caller's stack */
+    struct weft__task *current;  /* running task, NULL in the loop */
+    struct weft__task **runq;    /* owned ring of runnable tasks */
+    size_t runq_cap;             /* >= ntasks, reserved at spawn */
+    size_t runq_head;
+    size_t runq_len;
+    size_t budget;               /* switches left before the loop polls */
+    struct weft__timers timers;
+    struct weft__stacks stacks;
+    struct weft__list tasks;     /* every live task, by creation */
+    size_t ntasks;
+    uint64_t next_task_id;
+    uint64_t steps;              /* scheduling decisions so far */
+    struct weft__task *zombie;   /* ended task whose stack the loop frees */
+    struct weft__task *root;
+    size_t nexternal;            /* pending thread jobs and fd waits:
+                                    events that may still wake a task */
+    uint64_t timer_seq;          /* real: arming order of timers */
+    uint64_t rand_state[4];      /* weft_random's xoshiro256** stream */
+    int root_result;
+    bool deadlocked;
+    void *altstack;              /* owned: signal stack for overflows */
+    stack_t old_altstack;        /* the thread's, restored at the end */
+    const void *loop_stack_lo;   /* the caller's stack, for ASan */
+    size_t loop_stack_size;
+};
+
+extern __thread struct weft__rt *weft__tls_rt
+    __attribute__((tls_model("initial-exec")));
+
+/* The runtime of the calling thread, NULL outside weft_run. */
+static inline struct weft__rt *weft__rt_current(void) { return weft__tls_rt; }
+
+/* Arms tm to call fire at the absolute deadline. */
+void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
+                     weft_time deadline, void (*fire)(struct weft__timer *));
+/* Disarms tm if armed. */
+void weft__timer_disarm(struct weft__rt *rt, struct weft__timer *tm);
+
+/* The running task; misuse outside a task (what names the caller). */
+struct weft__task *weft__task_current(const char *what);
+
+/* Wait queues. */
+/* kind is a static description ("lock"); obj and site identify the
+ * object in deadlock reports (site may be NULL). */
+void weft__waitq_init(struct weft__waitq *q, const char *kind,
+                      const void *obj, const struct weft__site *site);
+static inline bool weft__waitq_empty(const struct weft__waitq *q) {
+    return q->nwaiters == 0;
+}
+/* Oldest waiter, NULL when empty. */
+struct weft__wait *weft__waitq_first(const struct weft__waitq *q);
+
+/* Parks the calling task on q (may be NULL: wait only for the deadline
+ * or cancellation) until woken. Returns the waker's result, -ETIMEDOUT
+ * at the absolute deadline (WEFT_NEVER: none), or -ECANCELED when an
+ * enclosing scope is or becomes cancelled (unless WEFT__PARK_NOCANCEL).
+ * Already cancelled: returns -ECANCELED at once without parking. On
+ * return w is on no queue. w->data is left to the caller. */
+int weft__park(struct weft__waitq *q, struct weft__wait *w,
+               weft_time deadline, unsigned flags);
+
+/* Wakes the task parked in w with result: dequeues it and makes it
+ * runnable. w must be parked. */
+void weft__wake(struct weft__wait *w, int result);
+
+/* Wakes the oldest waiter of q with result; false when q is empty. */
+bool weft__wake_first(struct weft__waitq *q, int result);
+
+/* Wakes every waiter of q, oldest first. */
+void weft__wake_all(struct weft__waitq *q, int result);
+
+/* Makes the calling task runnable again and lets the scheduler pick. */
+void weft__reschedule(void);
+
+/* Whether a checkpoint of t would return -ECANCELED now. */
+bool weft__task_cancelled(const struct weft__task *t);
+
+/* A checkpoint: schedule point, then -ECANCELED or 0. */
+int weft__checkpoint(void);
+
+/* Called by cancel.c when scope s becomes cancelled: wakes the parked,
+ * cancellable tasks whose innermost scope is s. */
+void weft__wake_cancelled_in(weft_scope *s);
+
+/* Grows the run queue to hold n tasks: 0 or -ENOMEM. */
+int weft__runq_reserve(struct weft__rt *rt, size_t n);
+/* Makes t runnable (t must be new or parked-and-dequeued). */
+void weft__make_runnable(struct weft__rt *rt, struct weft__task *t);
+/* First thing a new context does (ASan bookkeeping). */
+void weft__sched_first_entry(void);
+/* Leaves the running task for good (it is DONE). */
+WEFT__NORETURN void weft__task_switch_away_dead(struct weft__rt *rt);
+
+/* Task lifecycle (task.c). */
+/* Creates the root task of rt, runnable. 0 or -ENOMEM. */
+int weft__task_create_root(struct weft__rt *rt, int (*fn)(void *), void *arg);
+/* Frees what the tasks still alive at a deadlock hold. */
+void weft__tasks_abandon(struct weft__rt *rt);
+
+/* Runs the scheduler loop until the root task ended (sched.c). */
+int weft__sched_loop(struct weft__rt *rt);
+
+/* The seed and step for assertion messages (runtime.c). */
+void weft__describe_run(char *buf, size_t n);
+
+#endif

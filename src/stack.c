@@ -1,0 +1,208 @@
+/* src/stack.c: slabs of task stacks (see stack.h for the layout).
+ * Invariant: a stack is either in use by exactly one task or on the
+ * free list; slabs are unmapped only at the pool's fini. */
+#include "config.h"
+
+#include "stack.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "weft/runtime.h"
+
+#if HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
+#define DEFAULT_STACK_SIZE ((size_t)256 * 1024)
+#define MIN_STACK_SIZE ((size_t)16 * 1024)
+#define SLAB_BYTES ((size_t)16 * 1024 * 1024)
+#define CANARY UINT64_C(0x5745465443414e59) /* "WEFTCANY" */
+
+struct weft__slab {
+    struct weft__slab *next;
+    char *base;
+    size_t len;
+    size_t nstacks;
+    size_t ncarved;  /* stacks handed out from this slab so far */
+    bool guarded;
+    unsigned vg_ids[]; /* valgrind stack ids, one per stack */
+};
+
+/* A free stack's link, stored at its top. */
+struct free_link {
+    void *next;
+    struct weft__slab *slab;
+};
+
+static size_t read_max_map_count(void) {
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    unsigned long v = 65530;
+    if (f) {
+        if (fscanf(f, "%lu", &v) != 1) v = 65530;
+        fclose(f);
+    }
+    return v;
+}
+
+int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
+    memset(p, 0, sizeof *p);
+    p->page = (size_t)sysconf(_SC_PAGESIZE);
+    if (size == 0) size = DEFAULT_STACK_SIZE;
+    if (size < MIN_STACK_SIZE) return -EINVAL;
+    p->size = (size + p->page - 1) & ~(p->page - 1);
+    p->stride = p->size + p->page;
+    p->guard_mode = guard_mode;
+    /* Each guarded stack costs two mappings; keep 3/4 of the limit for
+     * the rest of the process. */
+    if (guard_mode == WEFT_STACK_GUARD_AUTO) {
+        p->guard_budget = read_max_map_count() / 8;
+    }
+    return 0;
+}
+
+static void unregister_slab(struct weft__slab *s) {
+#if HAVE_VALGRIND_VALGRIND_H
+    for (size_t i = 0; i < s->ncarved; i++) VALGRIND_STACK_DEREGISTER(s->vg_ids[i]);
+#else
+    (void)s;
+#endif
+}
+
+void weft__stacks_fini(struct weft__stacks *p) {
+    struct weft__slab *s = p->slabs;
+    while (s) {
+        struct weft__slab *next = s->next;
+        unregister_slab(s);
+        munmap(s->base, s->len);
+        free(s);
+        s = next;
+    }
+    p->slabs = NULL;
+    p->free = NULL;
+}
+
+static bool want_guard(const struct weft__stacks *p, size_t n) {
+    if (p->guard_mode == WEFT_STACK_GUARD_PAGE) return true;
+    if (p->guard_mode == WEFT_STACK_GUARD_CANARY) return false;
+    return p->nguarded + n <= p->guard_budget;
+}
+
+static void report_map_limit(void) {
+    fprintf(stderr,
+            "weft: the kernel refused a stack mapping (ENOMEM): too many "
+            "tasks for vm.max_map_count (%zu) or memory. Raise it with "
+            "'sysctl -w vm.max_map_count=N', use WEFT_STACK_GUARD_CANARY "
+            "(one mapping per slab), or run fewer tasks.\n",
+            read_max_map_count());
+}
+
+static int protect_guards(struct weft__slab *s, size_t stride, size_t page) {
+    for (size_t i = 0; i < s->nstacks; i++) {
+        if (mprotect(s->base + i * stride, page, PROT_NONE) != 0) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+static int add_slab(struct weft__stacks *p) {
+    size_t n = SLAB_BYTES / p->stride;
+    if (n == 0) n = 1;
+    struct weft__slab *s = calloc(1, sizeof *s + n * sizeof(unsigned));
+    if (!s) return -ENOMEM;
+    s->nstacks = n;
+    s->len = n * p->stride;
+    s->guarded = want_guard(p, n);
+    s->base = mmap(NULL, s->len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+                   -1, 0);
+    if (s->base == MAP_FAILED) goto fail_free;
+    if (s->guarded && protect_guards(s, p->stride, p->page) != 0) {
+        munmap(s->base, s->len);
+        goto fail_free;
+    }
+    if (s->guarded) p->nguarded += n;
+    s->next = p->slabs;
+    p->slabs = s;
+    return 0;
+fail_free:
+    free(s);
+    report_map_limit();
+    return -ENOMEM;
+}
+
+static void set_canary(const struct weft__stack *st) {
+    uint64_t *w = st->lo;
+    w[0] = CANARY;
+    w[1] = CANARY ^ (uint64_t)(uintptr_t)st->lo;
+}
+
+bool weft__stack_canary_ok(const struct weft__stack *st) {
+    const uint64_t *w = st->lo;
+    return w[0] == CANARY && w[1] == (CANARY ^ (uint64_t)(uintptr_t)st->lo);
+}
+
+static struct free_link *link_of(const struct weft__stacks *p, void *lo) {
+    return (struct free_link *)((char *)lo + p->size) - 1;
+}
+
+int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
+    if (p->free) {
+        struct free_link *l = p->free;
+        out->lo = (char *)(l + 1) - p->size;
+        out->slab = l->slab;
+        out->size = p->size;
+        p->free = l->next;
+        set_canary(out);
+        return 0;
+    }
+    if (!p->slabs || p->slabs->ncarved == p->slabs->nstacks) {
+        int rc = add_slab(p);
+        if (rc) return rc;
+    }
+    struct weft__slab *s = p->slabs;
+    out->lo = s->base + s->ncarved * p->stride + p->page;
+    out->size = p->size;
+    out->slab = s;
+#if HAVE_VALGRIND_VALGRIND_H
+    s->vg_ids[s->ncarved] =
+        VALGRIND_STACK_REGISTER(out->lo, (char *)out->lo + out->size);
+#endif
+    s->ncarved++;
+    set_canary(out);
+    return 0;
+}
+
+void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st) {
+    struct free_link *l = link_of(p, st->lo);
+    l->next = p->free;
+    l->slab = st->slab;
+    p->free = l;
+}
+
+void *weft__stack_top_object(const struct weft__stack *st, size_t objsize) {
+    uintptr_t top = (uintptr_t)st->lo + st->size;
+    return (void *)((top - objsize) & ~(uintptr_t)63);
+}
+
+bool weft__stack_find_overflow(const struct weft__stacks *p, const void *addr,
+                               struct weft__stack *st) {
+    const char *a = addr;
+    for (const struct weft__slab *s = p->slabs; s; s = s->next) {
+        if (!s->guarded || a < s->base || a >= s->base + s->len) continue;
+        size_t i = (size_t)(a - s->base) / p->stride;
+        const char *lo = s->base + i * p->stride + p->page;
+        if (a >= lo || i >= s->ncarved) return false; /* not a guard page */
+        st->lo = (void *)lo;
+        st->size = p->size;
+        st->slab = (struct weft__slab *)s;
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,286 @@
+/* src/task.c: tasks and task groups (API.md "Tasks and task groups").
+ * Invariants: g->nrunning counts g's tasks that have not ended, started
+ * or not; a task's base scope hangs under its group's scope (under the
+ * starter's innermost scope until weft_started); g->errs has room for
+ * every task spawned, so recording a result at task exit never fails. */
+#include "config.h"
+
+#include "cancel.h"
+#include "sched.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum group_state {
+    GROUP_OPEN = 0x4f50454e,   /* "OPEN" */
+    GROUP_JOINED = 0x4a4f494e, /* "JOIN" */
+    GROUP_DEAD = 0x44454144,   /* "DEAD" */
+};
+
+/* The weft_start handshake, on the starter's stack. */
+struct weft_task_status {
+    struct weft__waitq q;      /* the starter */
+    bool done;                 /* started, or ended before it */
+    bool started;
+    int result;                /* the child's result if it ended first */
+    void *value;               /* from weft_started */
+};
+
+static void task_entry(void *p);
+
+static int task_alloc(struct weft__rt *rt, const char *name,
+                      struct weft__task **out) {
+    int rc = weft__runq_reserve(rt, rt->ntasks + 1);
+    if (rc) return rc;
+    struct weft__stack st;
+    rc = weft__stack_get(&rt->stacks, &st);
+    if (rc) return rc;
+    struct weft__task *t = weft__stack_top_object(&st, sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->stack = st;
+    t->rt = rt;
+    t->id = ++rt->next_task_id;
+    t->name = name;
+    weft__ctx_make(&t->ctx, st.lo, (size_t)((char *)t - (char *)st.lo),
+                   task_entry, t);
+    weft__list_push(&rt->tasks, &t->all_node);
+    rt->ntasks++;
+    *out = t;
+    return 0;
+}
+
+static int reserve_error_slot(weft_group *g) {
+    size_t need = g->nerrs + g->nrunning + 1;
+    if (need <= g->caperrs) return 0;
+    size_t cap = g->caperrs ? g->caperrs * 2 : 8;
+    while (cap < need) cap *= 2;
+    weft_task_error *e = realloc(g->errs, cap * sizeof *e);
+    if (!e) return -ENOMEM;
+    g->errs = e;
+    g->caperrs = cap;
+    return 0;
+}
+
+static void check_open(const weft_group *g, const char *what) {
+    if (unlikely(g->state != GROUP_OPEN)) {
+        weft__misuse(g, g->state == GROUP_JOINED ? g->site.file : NULL,
+                     g->site.line, "%s: group is %s", what,
+                     g->state == GROUP_JOINED ? "already joined"
+                                              : "not initialised");
+    }
+}
+
+/* A new task of g, linked under parent_scope, runnable. */
+static int spawn_into(weft_group *g, const char *name, weft_scope *parent_scope,
+                      struct weft__task **out) {
+    struct weft__rt *rt = weft__rt_current();
+    int rc = reserve_error_slot(g);
+    if (rc) return rc;
+    struct weft__task *t;
+    rc = task_alloc(rt, name, &t);
+    if (rc) return rc;
+    t->group = g;
+    weft__scope_link(&t->base, parent_scope, t);
+    t->base.flags = WEFT__SCOPE_BASE;
+    t->scope_top = &t->base;
+    g->nrunning++;
+    weft__make_runnable(rt, t);
+    *out = t;
+    return 0;
+}
+
+int weft__task_create_root(struct weft__rt *rt, int (*fn)(void *), void *arg) {
+    struct weft__task *t;
+    int rc = task_alloc(rt, "main", &t);
+    if (rc) return rc;
+    weft__scope_link(&t->base, NULL, t);
+    t->base.flags = WEFT__SCOPE_BASE;
+    t->scope_top = &t->base;
+    t->fn = fn;
+    t->arg = arg;
+    rt->root = t;
+    weft__make_runnable(rt, t);
+    return 0;
+}
+
+/* ---- task end ---- */
+
+static void record_result(weft_group *g, const struct weft__task *t, int rc) {
+    if (rc == 0) return;
+    weft_task_error *e = &g->errs[g->nerrs++];
+    e->code = rc;
+    e->task_name = t->name;
+    e->task_id = t->id;
+    if (rc < 0 && rc != -ECANCELED && g->first_error == 0) {
+        g->first_error = rc;
+        weft__scope_cancel(&g->scope, WEFT__CANCEL_ERROR);
+    }
+}
+
+static void finish_start(struct weft__task *t, int rc) {
+    weft_task_status *st = t->status;
+    t->status = NULL;
+    st->done = true;
+    st->result = rc;
+    weft__wake_first(&st->q, 0);
+}
+
+static void task_end(struct weft__task *t, int rc) {
+    struct weft__rt *rt = t->rt;
+    if (unlikely(t->scope_top != &t->base)) {
+        const weft_scope *s = t->scope_top;
+        weft__misuse(s, s->site.file, s->site.line,
+                     "task '%s' returned inside the scope entered at %s:%d "
+                     "(a weft_scope_exit or weft_group_join is missing)",
+                     t->name ? t->name : "?", s->site.file ? s->site.file : "?",
+                     s->site.line);
+    }
+    weft__scope_unlink(rt, &t->base);
+    weft_group *g = t->group;
+    if (t->status) {
+        finish_start(t, rc); /* the result goes to the starter */
+    } else if (g) {
+        record_result(g, t, rc);
+    } else {
+        rt->root_result = rc;
+    }
+    if (g && --g->nrunning == 0) weft__wake_all(&g->join_q, 0);
+    weft__list_erase(&t->all_node);
+    rt->ntasks--;
+    t->state = WEFT__TASK_DONE;
+    rt->zombie = t;
+}
+
+static void task_entry(void *p) {
+    struct weft__task *t = p;
+    weft__sched_first_entry();
+    int rc = t->start_fn ? t->start_fn(t->arg, t->status) : t->fn(t->arg);
+    task_end(t, rc);
+    weft__task_switch_away_dead(t->rt);
+}
+
+void weft__tasks_abandon(struct weft__rt *rt) {
+    while (!weft__list_empty(&rt->tasks)) {
+        struct weft__task *t =
+            container_of(rt->tasks.next, struct weft__task, all_node);
+        weft__list_erase(&t->all_node);
+        rt->ntasks--;
+    }
+}
+
+/* ---- public API ---- */
+
+int weft_group_init_at(weft_group *g, const char *file, int line) {
+    struct weft__task *t = weft__task_current("weft_group_init");
+    memset(g, 0, sizeof *g);
+    g->site.file = file;
+    g->site.line = line;
+    weft__scope_enter(t, &g->scope, WEFT_NEVER, WEFT__SCOPE_GROUP, file, line);
+    weft__waitq_init(&g->join_q, "group join", g, &g->site);
+    g->state = GROUP_OPEN;
+    return 0;
+}
+
+int weft_spawn(weft_group *g, const char *name, int (*fn)(void *), void *arg) {
+    weft__task_current("weft_spawn");
+    check_open(g, "weft_spawn");
+    struct weft__task *t;
+    int rc = spawn_into(g, name, &g->scope, &t);
+    if (rc) return rc;
+    t->fn = fn;
+    t->arg = arg;
+    return 0;
+}
+
+int weft_start(weft_group *g, const char *name,
+               int (*fn)(void *arg, weft_task_status *st), void *arg,
+               void **value) {
+    struct weft__task *self = weft__task_current("weft_start");
+    check_open(g, "weft_start");
+    weft_task_status st;
+    memset(&st, 0, sizeof st);
+    weft__waitq_init(&st.q, "task start", g, &g->site);
+    struct weft__task *t;
+    /* Until it is started the child is cancelled with its starter. */
+    int rc = spawn_into(g, name, self->scope_top, &t);
+    if (rc) return rc;
+    t->start_fn = fn;
+    t->arg = arg;
+    t->status = &st;
+    while (!st.done) {
+        struct weft__wait w;
+        weft__park(&st.q, &w, WEFT_NEVER, WEFT__PARK_NOCANCEL);
+    }
+    if (!st.started) return st.result ? st.result : -EINVAL;
+    if (value) *value = st.value;
+    return 0;
+}
+
+void weft_started(weft_task_status *st, void *value) {
+    struct weft__task *t = weft__task_current("weft_started");
+    if (unlikely(!st || t->status != st)) {
+        weft__misuse(st, NULL, 0,
+                     "weft_started: task '%s' was not started with this "
+                     "status, or already called weft_started",
+                     t->name ? t->name : "?");
+    }
+    weft_group *g = t->group;
+    check_open(g, "weft_started");
+    weft__list_erase(&t->base.sibling);
+    t->base.parent = &g->scope;
+    weft__list_push(&g->scope.children, &t->base.sibling);
+    st->started = true;
+    st->value = value;
+    finish_start(t, 0);
+}
+
+void weft_group_cancel(weft_group *g) {
+    weft__task_current("weft_group_cancel");
+    check_open(g, "weft_group_cancel");
+    weft__scope_cancel(&g->scope, WEFT__CANCEL_EXPLICIT);
+}
+
+int weft_group_join(weft_group *g) {
+    struct weft__task *t = weft__task_current("weft_group_join");
+    check_open(g, "weft_group_join");
+    if (unlikely(t->scope_top != &g->scope)) {
+        weft__scope_leave(t, &g->scope, "weft_group_join"); /* aborts */
+    }
+    weft__reschedule(); /* a checkpoint even with nothing to wait for */
+    while (g->nrunning) {
+        struct weft__wait w;
+        weft__park(&g->join_q, &w, WEFT_NEVER, WEFT__PARK_NOCANCEL);
+    }
+    weft__scope_leave(t, &g->scope, "weft_group_join");
+    g->state = GROUP_JOINED;
+    if (g->first_error) return g->first_error;
+    return weft__scope_chain_cancelled(g->scope.parent) ? -ECANCELED : 0;
+}
+
+size_t weft_group_errors(const weft_group *g, const weft_task_error **errs) {
+    if (errs) *errs = g->errs;
+    return g->nerrs;
+}
+
+void weft_group_destroy(weft_group *g) {
+    if (unlikely(g->state != GROUP_JOINED)) {
+        weft__misuse(g, g->site.file, g->site.line,
+                     "weft_group_destroy: group created at %s:%d was %s",
+                     g->site.file ? g->site.file : "?", g->site.line,
+                     g->state == GROUP_OPEN ? "not joined (weft_group_join "
+                                              "must come first)"
+                                            : "not initialised or destroyed");
+    }
+    free(g->errs);
+    memset(g, 0xff, sizeof *g);
+    g->state = GROUP_DEAD;
+}
+
+size_t weft_errors_non_cancel(const weft_task_error *in, size_t n,
+                              weft_task_error *out) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in[i].code != -ECANCELED) out[k++] = in[i];
+    }
+    return k;
+}

@@ -1,0 +1,32 @@
+/* tests/harness.c: see harness.h. */
+#include "harness.h"
+
+#include <stdlib.h>
+
+int run_sim(uint64_t seed, int (*fn)(void *), void *arg) {
+    weft_config cfg;
+    weft_config_init(&cfg);
+    cfg.backend = WEFT_BACKEND_SIM;
+    cfg.seed = seed;
+    return weft_run(&cfg, fn, arg);
+}
+
+int run_real(int (*fn)(void *), void *arg) {
+    weft_config cfg;
+    weft_config_init(&cfg);
+    return weft_run(&cfg, fn, arg);
+}
+
+int run_suite(Suite *s) {
+    /* Tests choose their backend and seed; the caller's environment must
+     * not override them. */
+    unsetenv("WEFT_BACKEND");
+    unsetenv("WEFT_SEED");
+    unsetenv("WEFT_STRATEGY");
+    unsetenv("WEFT_TRACE");
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

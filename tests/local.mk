@@ -1,0 +1,9 @@
+# tests/: one Check suite per area, tests/check_<area>.c.
+TESTS_LDADD = libweftcore.la $(CHECK_LIBS)
+TESTS_CFLAGS = $(WEFT_CFLAGS) $(CHECK_CFLAGS)
+TESTS_HARNESS = tests/harness.c tests/harness.h
+
+check_PROGRAMS += tests/check_task
+tests_check_task_SOURCES = tests/check_task.c $(TESTS_HARNESS)
+tests_check_task_CFLAGS = $(TESTS_CFLAGS)
+tests_check_task_LDADD = $(TESTS_LDADD)
