@@ -107,6 +107,8 @@ static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
     rt->backend = cfg->backend == WEFT_BACKEND_SIM ? &weft__backend_sim
                                                    : &weft__backend_epoll;
     weft__list_init(&rt->tasks);
+    weft__list_init(&rt->tracked);
+    pthread_mutex_init(&rt->remote_lock, NULL);
     weft__timers_init(&rt->timers);
     int rc = weft__stacks_init(&rt->stacks, cfg->stack_size, cfg->stack_guard);
     if (rc) {
@@ -129,6 +131,7 @@ fail_stacks:
 }
 
 static void rt_fini(struct weft__rt *rt) {
+    pthread_mutex_destroy(&rt->remote_lock);
     weft__overflow_fini(rt);
     rt->backend->fini(rt);
     weft__stacks_fini(&rt->stacks);

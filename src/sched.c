@@ -270,6 +270,35 @@ static void report_deadlock(struct weft__rt *rt) {
     }
 }
 
+void weft__remote_post(struct weft__rt *rt, struct weft__remote *r) {
+    pthread_mutex_lock(&rt->remote_lock);
+    r->next = rt->remote;
+    rt->remote = r;
+    pthread_mutex_unlock(&rt->remote_lock);
+    rt->backend->wake_from_thread(rt);
+}
+
+/* Delivers what other threads posted, oldest first. */
+static void deliver_remote(struct weft__rt *rt) {
+    if (!__atomic_load_n(&rt->remote, __ATOMIC_ACQUIRE)) return;
+    pthread_mutex_lock(&rt->remote_lock);
+    struct weft__remote *r = rt->remote;
+    rt->remote = NULL;
+    pthread_mutex_unlock(&rt->remote_lock);
+    struct weft__remote *fifo = NULL;
+    while (r) { /* reverse the LIFO stack */
+        struct weft__remote *next = r->next;
+        r->next = fifo;
+        fifo = r;
+        r = next;
+    }
+    while (fifo) {
+        struct weft__remote *next = fifo->next;
+        fifo->deliver(fifo);
+        fifo = next;
+    }
+}
+
 static void reap(struct weft__rt *rt) {
     struct weft__task *t = rt->zombie;
     if (!t) return;
@@ -294,9 +323,13 @@ int weft__sched_loop(struct weft__rt *rt) {
                 return -EDEADLK;
             }
             rt->backend->wait_external(rt, next);
+            deliver_remote(rt);
             continue;
         }
-        if (rt->nexternal) rt->backend->wait_external(rt, 0);
+        if (rt->nexternal) {
+            rt->backend->wait_external(rt, 0);
+            deliver_remote(rt);
+        }
         rt->budget = rt->runq_len > MIN_BATCH ? rt->runq_len : MIN_BATCH;
         struct weft__task *next = pick(rt);
         rt->current = next;

@@ -17,6 +17,7 @@
 #ifndef WEFT_SCHED_H
 #define WEFT_SCHED_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,6 +73,14 @@ struct weft__task {
     struct weft__stack stack;    /* where this task lives */
 };
 
+/* Work posted to the runtime's thread by another thread (a finished
+ * run_sync job): the loop calls deliver(r) on the runtime's thread.
+ * Whoever posts it keeps rt->nexternal counted until delivery. */
+struct weft__remote {
+    struct weft__remote *next;
+    void (*deliver)(struct weft__remote *r);
+};
+
 /* The runtime: one per thread running weft_run. */
 struct weft__rt {
     const struct weft__backend_ops *backend;
@@ -97,6 +106,9 @@ struct weft__rt {
     uint64_t timer_seq;          /* real: arming order of timers */
     uint64_t rand_state[4];      /* weft_random's xoshiro256** stream */
     int root_result;
+    struct weft__list tracked;   /* struct weft__tracked: live objects */
+    pthread_mutex_t remote_lock; /* guards remote */
+    struct weft__remote *remote; /* posted by other threads, LIFO */
     bool deadlocked;
     void *altstack;              /* owned: signal stack for overflows */
     stack_t old_altstack;        /* the thread's, restored at the end */
@@ -109,6 +121,9 @@ extern __thread struct weft__rt *weft__tls_rt
 
 /* The runtime of the calling thread, NULL outside weft_run. */
 static inline struct weft__rt *weft__rt_current(void) { return weft__tls_rt; }
+
+/* Thread-safe: queues r for delivery on rt's thread and wakes its loop. */
+void weft__remote_post(struct weft__rt *rt, struct weft__remote *r);
 
 /* Arms tm to call fire at the absolute deadline. */
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,

@@ -46,6 +46,16 @@ struct weft__waitq {
     const struct weft__site *site;   /* its creation site, may be NULL */
 };
 
+/* Leak tracking record, embedded in every weft object (src/leak.h). */
+struct weft__tracked {
+    struct weft__list node;          /* in the runtime's list while tracked */
+    const void *ptr;                 /* the object */
+    const char *kind;                /* "group", "lock", ... (static) */
+    struct weft__site site;          /* where it was created */
+    weft_time created_at;
+    uint64_t task_id;                /* creating task */
+};
+
 #ifdef __cplusplus
 }
 #endif
