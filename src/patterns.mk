@@ -1,0 +1,1 @@
+# patterns, thread offload and leak tracking (issue 4).

@@ -1,0 +1,1 @@
+# src/sync/: synchronisation primitives and queues (issue 3).
