@@ -18,6 +18,7 @@ void weft__scope_link(weft_scope *s, weft_scope *parent,
                       struct weft__task *owner) {
     s->parent = parent;
     s->owner = owner;
+    s->deadline = WEFT_NEVER;
     weft__list_init(&s->children);
     weft__list_init(&s->sibling);
     if (parent) weft__list_push(&parent->children, &s->sibling);
@@ -59,17 +60,15 @@ void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what) {
     const weft_scope *top = t->scope_top;
     if (unlikely(s->owner != t)) {
         weft__misuse(s, s->site.file, s->site.line,
-                     "%s: scope entered at %s:%d belongs to another task "
-                     "(or was never entered)",
-                     what, site_file(s), s->site.line);
+                     "%s: the scope belongs to another task (or was never "
+                     "entered)",
+                     what);
     }
     if (unlikely(top != s)) {
         weft__misuse(s, s->site.file, s->site.line,
-                     "%s: scope entered at %s:%d is not the innermost: "
-                     "scope entered at %s:%d is still open (scopes nest "
-                     "strictly)",
-                     what, site_file(s), s->site.line, site_file(top),
-                     top->site.line);
+                     "%s: the scope is not the innermost: the scope "
+                     "entered at %s:%d is still open (scopes nest strictly)",
+                     what, site_file(top), top->site.line);
     }
     weft__scope_unlink(t->rt, s);
     t->scope_top = s->parent;
@@ -135,9 +134,8 @@ int weft_scope_exit(weft_scope *s, int rc) {
     struct weft__task *t = weft__task_current("weft_scope_exit");
     if (unlikely(s->flags & (WEFT__SCOPE_GROUP | WEFT__SCOPE_BASE))) {
         weft__misuse(s, s->site.file, s->site.line,
-                     "weft_scope_exit: scope entered at %s:%d belongs to a "
-                     "group or task: leave it with weft_group_join",
-                     site_file(s), s->site.line);
+                     "weft_scope_exit: the scope belongs to a group or "
+                     "task: leave it with weft_group_join");
     }
     weft__scope_leave(t, s, "weft_scope_exit");
     if (rc == -ECANCELED && s->cancelled) {

@@ -130,10 +130,9 @@ static void task_end(struct weft__task *t, int rc) {
     if (unlikely(t->scope_top != &t->base)) {
         const weft_scope *s = t->scope_top;
         weft__misuse(s, s->site.file, s->site.line,
-                     "task '%s' returned inside the scope entered at %s:%d "
-                     "(a weft_scope_exit or weft_group_join is missing)",
-                     t->name ? t->name : "?", s->site.file ? s->site.file : "?",
-                     s->site.line);
+                     "task '%s' returned inside a scope (a weft_scope_exit "
+                     "or weft_group_join is missing)",
+                     t->name ? t->name : "?");
     }
     weft__scope_unlink(rt, &t->base);
     weft_group *g = t->group;
@@ -265,8 +264,7 @@ size_t weft_group_errors(const weft_group *g, const weft_task_error **errs) {
 void weft_group_destroy(weft_group *g) {
     if (unlikely(g->state != GROUP_JOINED)) {
         weft__misuse(g, g->site.file, g->site.line,
-                     "weft_group_destroy: group created at %s:%d was %s",
-                     g->site.file ? g->site.file : "?", g->site.line,
+                     "weft_group_destroy: the group was %s",
                      g->state == GROUP_OPEN ? "not joined (weft_group_join "
                                               "must come first)"
                                             : "not initialised or destroyed");

@@ -7,3 +7,8 @@ check_PROGRAMS += tests/check_task
 tests_check_task_SOURCES = tests/check_task.c $(TESTS_HARNESS)
 tests_check_task_CFLAGS = $(TESTS_CFLAGS)
 tests_check_task_LDADD = $(TESTS_LDADD)
+
+check_PROGRAMS += tests/check_cancel
+tests_check_cancel_SOURCES = tests/check_cancel.c $(TESTS_HARNESS)
+tests_check_cancel_CFLAGS = $(TESTS_CFLAGS)
+tests_check_cancel_LDADD = $(TESTS_LDADD)
