@@ -12,3 +12,8 @@ check_PROGRAMS += tests/check_cancel
 tests_check_cancel_SOURCES = tests/check_cancel.c $(TESTS_HARNESS)
 tests_check_cancel_CFLAGS = $(TESTS_CFLAGS)
 tests_check_cancel_LDADD = $(TESTS_LDADD)
+
+check_PROGRAMS += tests/check_runtime
+tests_check_runtime_SOURCES = tests/check_runtime.c $(TESTS_HARNESS)
+tests_check_runtime_CFLAGS = $(TESTS_CFLAGS)
+tests_check_runtime_LDADD = $(TESTS_LDADD)
