@@ -22,3 +22,20 @@ check_PROGRAMS += tests/check_timer
 tests_check_timer_SOURCES = tests/check_timer.c $(TESTS_HARNESS)
 tests_check_timer_CFLAGS = $(TESTS_CFLAGS)
 tests_check_timer_LDADD = $(TESTS_LDADD)
+
+check_PROGRAMS += tests/check_stack
+tests_check_stack_SOURCES = tests/check_stack.c $(TESTS_HARNESS)
+tests_check_stack_CFLAGS = $(TESTS_CFLAGS)
+tests_check_stack_LDADD = $(TESTS_LDADD)
+
+# Every public header compiles on its own, as C11 and as C++.
+check-local: check-headers
+check-headers:
+	@for h in $(include_HEADERS) $(weftinclude_HEADERS); do \
+	  inc="#include <$${h#include/}>"; \
+	  echo "$$inc" | $(CC) -std=c11 -pedantic -Wall -Wextra -Werror \
+	    -I$(top_srcdir)/include -x c -fsyntax-only - || exit 1; \
+	  echo "$$inc" | $(CXX) -std=c++11 -Wall -Wextra -Werror \
+	    -I$(top_srcdir)/include -x c++ -fsyntax-only - || exit 1; \
+	done; echo "headers: each compiles alone as C11 and C++"
+.PHONY: check-headers
