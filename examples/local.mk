@@ -1,3 +1,8 @@
-# examples/: small programs for the README and docs/GUIDE.md.
-noinst_PROGRAMS += examples/racy
+# examples/: small programs for the README and docs/GUIDE.md; each is run
+# by tests/examples.sh under both backends.
+noinst_PROGRAMS += examples/racy examples/groups examples/timeouts \
+	examples/start
 examples_racy_LDADD = libweft.la
+examples_groups_LDADD = libweft.la
+examples_timeouts_LDADD = libweft.la
+examples_start_LDADD = libweft.la

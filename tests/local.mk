@@ -39,3 +39,7 @@ check-headers:
 	    -I$(top_srcdir)/include -x c++ -fsyntax-only - || exit 1; \
 	done; echo "headers: each compiles alone as C11 and C++"
 .PHONY: check-headers
+
+TESTS += tests/examples.sh
+AM_TESTS_ENVIRONMENT = top_builddir=$(top_builddir); export top_builddir;
+EXTRA_DIST += tests/examples.sh
