@@ -206,10 +206,14 @@ static int parent_cancelled_in_join(void *arg) {
 START_TEST(task_join_cancelled_still_waits_for_children) {
     struct join_cancel j;
     memset(&j, 0, sizeof j);
-    ck_assert_run(run_sim((uint64_t)_i, parent_cancelled_in_join, &j), 0, _i);
+    ck_assert_run(run_both(_i, parent_cancelled_in_join, &j), 0, _i);
     ck_assert_int_eq(j.child_rc, -ECANCELED);
     ck_assert_int_eq(j.join_rc, -ECANCELED);
-    ck_assert_int_eq(j.joined_at, 3 * WEFT_SEC);
+    if (harness_is_sim()) {
+        ck_assert_int_eq(j.joined_at, 3 * WEFT_SEC);
+    } else {
+        ck_assert_int_ge(j.joined_at, 3 * WEFT_SEC);
+    }
 }
 END_TEST
 
@@ -233,7 +237,7 @@ static int spawn_after_cancel(void *arg) {
 
 START_TEST(task_spawn_into_cancelled_group_starts_cancelled) {
     int rc = 1;
-    ck_assert_int_eq(run_sim(3, spawn_after_cancel, &rc), 0);
+    ck_assert_int_eq(run_both(_i, spawn_after_cancel, &rc), 0);
     ck_assert_int_eq(rc, -ECANCELED);
 }
 END_TEST
@@ -261,7 +265,7 @@ static int outer_group(void *arg) {
 
 START_TEST(task_nested_group_cancelled_by_outer_error) {
     int cancelled = 0;
-    ck_assert_run(run_sim((uint64_t)_i, outer_group, &cancelled), -EIO, _i);
+    ck_assert_run(run_both(_i, outer_group, &cancelled), -EIO, _i);
     ck_assert_int_eq(cancelled, 1);
 }
 END_TEST
@@ -295,20 +299,20 @@ static int start_cases(void *arg) {
     void *value = NULL;
     ck_assert_int_eq(weft_start(&g, "server", server, NULL, &value), 0);
     ck_assert_int_eq(*(int *)value, 8080);
-    ck_assert_int_eq(weft_now(), WEFT_MSEC);
+    if (harness_is_sim()) ck_assert_int_eq(weft_now(), WEFT_MSEC);
     ck_assert_int_eq(weft_start(&g, "bad", fails_before_ready, NULL, NULL),
                      -ECONNREFUSED);
     ck_assert_int_eq(weft_start(&g, "lazy", returns_without_started, NULL,
                                 NULL), -EINVAL);
     int rc = weft_group_join(&g);
-    ck_assert_int_eq(weft_now(), WEFT_MSEC + WEFT_SEC);
+    if (harness_is_sim()) ck_assert_int_eq(weft_now(), WEFT_MSEC + WEFT_SEC);
     ck_assert_uint_eq(weft_group_errors(&g, NULL), 0);
     weft_group_destroy(&g);
     return rc;
 }
 
 START_TEST(task_start_returns_value_or_early_error) {
-    ck_assert_run(run_sim((uint64_t)_i, start_cases, NULL), 0, _i);
+    ck_assert_run(run_both(_i, start_cases, NULL), 0, _i);
 }
 END_TEST
 
@@ -363,7 +367,9 @@ Suite *task_suite(void) {
     tcase_add_loop_test(tc, task_error_racing_deadline_is_reported, 0, 1000);
     tcase_add_loop_test(tc, task_join_cancelled_still_waits_for_children, 0,
                         200);
-    tcase_add_test(tc, task_spawn_into_cancelled_group_starts_cancelled);
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, task_spawn_into_cancelled_group_starts_cancelled,
+                        0, 2);
     tcase_add_loop_test(tc, task_nested_group_cancelled_by_outer_error, 0, 500);
     suite_add_tcase(s, tc);
 

@@ -17,6 +17,15 @@ int run_real(int (*fn)(void *), void *arg) {
     return weft_run(&cfg, fn, arg);
 }
 
+static bool under_sim;
+
+int run_both(int i, int (*fn)(void *), void *arg) {
+    under_sim = i > 0;
+    return under_sim ? run_sim((uint64_t)i, fn, arg) : run_real(fn, arg);
+}
+
+bool harness_is_sim(void) { return under_sim; }
+
 int run_suite(Suite *s) {
     /* Tests choose their backend and seed; the caller's environment must
      * not override them. */

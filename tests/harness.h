@@ -12,6 +12,12 @@ int run_sim(uint64_t seed, int (*fn)(void *), void *arg);
 /* Runs fn(arg) under the real backend. */
 int run_real(int (*fn)(void *), void *arg);
 
+/* Loop index i of a test that runs under both backends: 0 runs fn under
+ * the real backend, i > 0 under sim with seed i. */
+int run_both(int i, int (*fn)(void *), void *arg);
+/* Whether the running test body is under sim (exact virtual times). */
+bool harness_is_sim(void);
+
 /* Fails the test with the seed and the replay hint unless rc == want. */
 #define ck_assert_run(rc, want, seed)                                        \
     ck_assert_msg((rc) == (want),                                            \
