@@ -88,7 +88,8 @@ static void switch_ctx(struct weft__rt *rt, struct weft__ctx *from,
 #if WEFT_ASAN
     void *fake = NULL;
     const void *lo = to ? to->stack.lo : rt->loop_stack_lo;
-    size_t size = to ? to->stack.size : rt->loop_stack_size;
+    size_t size = to ? (size_t)((char *)to->stack.top - (char *)to->stack.lo)
+                     : rt->loop_stack_size;
     __sanitizer_start_switch_fiber(dying ? NULL : &fake, lo, size);
     weft__ctx_switch(from, to_ctx);
     __sanitizer_finish_switch_fiber(fake, NULL, NULL);
@@ -99,25 +100,36 @@ static void switch_ctx(struct weft__rt *rt, struct weft__ctx *from,
 #endif
 }
 
-void weft__sched_first_entry(void) {
-#if WEFT_ASAN
-    __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
-#endif
+
+static void reap(struct weft__rt *rt) {
+    struct weft__task *t = rt->zombie;
+    rt->zombie = NULL;
+    weft__stack_put(&rt->stacks, &t->stack);
 }
 
 /* The running task gives up the CPU; it has already put itself in the
- * run queue, on a wait, or in DONE. Returns when it runs again. */
+ * run queue, on a wait, or in DONE (dying). Returns when it runs again.
+ * A dying task cannot free its own stack: whoever runs next does. */
 static void leave_current(struct weft__rt *rt, bool dying) {
     struct weft__task *self = rt->current;
     if (unlikely(!weft__stack_canary_ok(&self->stack))) report_canary(self);
     struct weft__task *next = NULL;
-    if (!dying && rt->runq_len && rt->budget) {
+    if (rt->runq_len && rt->budget) {
         rt->budget--;
         next = pick(rt);
         if (next == self) return;
     }
     rt->current = next;
     switch_ctx(rt, &self->ctx, next, dying);
+    if (rt->zombie) reap(rt);
+}
+
+void weft__sched_first_entry(void) {
+#if WEFT_ASAN
+    __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+    struct weft__rt *rt = weft__tls_rt;
+    if (rt->zombie) reap(rt);
 }
 
 void weft__reschedule(void) {
@@ -299,12 +311,6 @@ static void deliver_remote(struct weft__rt *rt) {
     }
 }
 
-static void reap(struct weft__rt *rt) {
-    struct weft__task *t = rt->zombie;
-    if (!t) return;
-    rt->zombie = NULL;
-    weft__stack_put(&rt->stacks, &t->stack);
-}
 
 /* Budget of direct task-to-task switches between two visits of the loop
  * (timers and I/O); 64 keeps a two-task ping-pong off the loop's path. */
@@ -312,7 +318,7 @@ static void reap(struct weft__rt *rt) {
 
 int weft__sched_loop(struct weft__rt *rt) {
     for (;;) {
-        reap(rt);
+        if (rt->zombie) reap(rt);
         if (rt->ntasks == 0) return 0;
         fire_due_timers(rt);
         if (rt->runq_len == 0) {

@@ -18,11 +18,15 @@
 #if HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
 #endif
+#if WEFT_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 #define DEFAULT_STACK_SIZE ((size_t)256 * 1024)
 #define MIN_STACK_SIZE ((size_t)16 * 1024)
 #define SLAB_BYTES ((size_t)16 * 1024 * 1024)
-#define CANARY UINT64_C(0x5745465443414e59) /* "WEFTCANY" */
+#define COLOR_PAGES 16 /* top lowered by 0-15 pages ... */
+#define COLOR_LINES 32 /* ... and 0-31 cache lines */
 
 struct weft__slab {
     struct weft__slab *next;
@@ -30,14 +34,15 @@ struct weft__slab {
     size_t len;
     size_t nstacks;
     size_t ncarved;  /* stacks handed out from this slab so far */
+    size_t first;    /* pool-wide index of its first stack (colors) */
     bool guarded;
     unsigned vg_ids[]; /* valgrind stack ids, one per stack */
 };
 
-/* A free stack's link, stored at its top. */
+/* A free stack's link, stored at its (colored) top. */
 struct free_link {
     void *next;
-    struct weft__slab *slab;
+    struct weft__stack stack;
 };
 
 static size_t read_max_map_count(void) {
@@ -56,7 +61,7 @@ int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     if (size == 0) size = DEFAULT_STACK_SIZE;
     if (size < MIN_STACK_SIZE) return -EINVAL;
     p->size = (size + p->page - 1) & ~(p->page - 1);
-    p->stride = p->size + p->page;
+    p->stride = p->page + p->size + COLOR_PAGES * p->page;
     p->guard_mode = guard_mode;
     /* Each guarded stack costs two mappings; keep 3/4 of the limit for
      * the rest of the process. */
@@ -128,6 +133,7 @@ static int add_slab(struct weft__stacks *p) {
         goto fail_free;
     }
     if (s->guarded) p->nguarded += n;
+    s->first = p->ncarved;
     s->next = p->slabs;
     p->slabs = s;
     return 0;
@@ -137,29 +143,46 @@ fail_free:
     return -ENOMEM;
 }
 
-static void set_canary(const struct weft__stack *st) {
-    uint64_t *w = st->lo;
-    w[0] = CANARY;
-    w[1] = CANARY ^ (uint64_t)(uintptr_t)st->lo;
+/* A task that ended (or was abandoned at a deadlock) never returned from
+ * its last frames, so ASan still has their redzones poisoned, on the
+ * pooled stack or, after munmap, at the same addresses: clear them before
+ * the stack hosts a new task. */
+static void clear_poison(const struct weft__stack *st) {
+#if WEFT_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(st->lo, (size_t)((char *)st->top - (char *)st->lo));
+#else
+    (void)st;
+#endif
 }
 
 bool weft__stack_canary_ok(const struct weft__stack *st) {
+    if (st->guarded) return true; /* the guard page stops an overflow */
     const uint64_t *w = st->lo;
-    return w[0] == CANARY && w[1] == (CANARY ^ (uint64_t)(uintptr_t)st->lo);
+    return w[0] == 0 && w[1] == 0;
 }
 
-static struct free_link *link_of(const struct weft__stacks *p, void *lo) {
-    return (struct free_link *)((char *)lo + p->size) - 1;
+/* Stack i of slab s, with the color of its pool-wide index. */
+static void carve(const struct weft__stacks *p, const struct weft__slab *s,
+                  size_t i, struct weft__stack *st) {
+    size_t k = s->first + i;
+    size_t color = (k % COLOR_PAGES) * p->page + (k * 7 % COLOR_LINES) * 64;
+    st->lo = s->base + i * p->stride + p->page;
+    st->top = (char *)st->lo + p->size + COLOR_PAGES * p->page - color;
+    st->size = p->size;
+    st->slab = (struct weft__slab *)s;
+    st->guarded = s->guarded;
+}
+
+static struct free_link *link_of(const struct weft__stack *st) {
+    return (struct free_link *)st->top - 1;
 }
 
 int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
     if (p->free) {
         struct free_link *l = p->free;
-        out->lo = (char *)(l + 1) - p->size;
-        out->slab = l->slab;
-        out->size = p->size;
+        *out = l->stack;
         p->free = l->next;
-        set_canary(out);
+        clear_poison(out);
         return 0;
     }
     if (!p->slabs || p->slabs->ncarved == p->slabs->nstacks) {
@@ -167,28 +190,25 @@ int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
         if (rc) return rc;
     }
     struct weft__slab *s = p->slabs;
-    out->lo = s->base + s->ncarved * p->stride + p->page;
-    out->size = p->size;
-    out->slab = s;
+    carve(p, s, s->ncarved, out);
 #if HAVE_VALGRIND_VALGRIND_H
-    s->vg_ids[s->ncarved] =
-        VALGRIND_STACK_REGISTER(out->lo, (char *)out->lo + out->size);
+    s->vg_ids[s->ncarved] = VALGRIND_STACK_REGISTER(out->lo, out->top);
 #endif
     s->ncarved++;
-    set_canary(out);
+    p->ncarved++;
+    clear_poison(out);
     return 0;
 }
 
 void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st) {
-    struct free_link *l = link_of(p, st->lo);
+    struct free_link *l = link_of(st);
+    l->stack = *st;
     l->next = p->free;
-    l->slab = st->slab;
     p->free = l;
 }
 
 void *weft__stack_top_object(const struct weft__stack *st, size_t objsize) {
-    uintptr_t top = (uintptr_t)st->lo + st->size;
-    return (void *)((top - objsize) & ~(uintptr_t)63);
+    return (void *)(((uintptr_t)st->top - objsize) & ~(uintptr_t)63);
 }
 
 bool weft__stack_find_overflow(const struct weft__stacks *p, const void *addr,
@@ -197,11 +217,10 @@ bool weft__stack_find_overflow(const struct weft__stacks *p, const void *addr,
     for (const struct weft__slab *s = p->slabs; s; s = s->next) {
         if (!s->guarded || a < s->base || a >= s->base + s->len) continue;
         size_t i = (size_t)(a - s->base) / p->stride;
-        const char *lo = s->base + i * p->stride + p->page;
-        if (a >= lo || i >= s->ncarved) return false; /* not a guard page */
-        st->lo = (void *)lo;
-        st->size = p->size;
-        st->slab = (struct weft__slab *)s;
+        if (a >= s->base + i * p->stride + p->page || i >= s->ncarved) {
+            return false; /* not a guard page */
+        }
+        carve(p, s, i, st);
         return true;
     }
     return false;

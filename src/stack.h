@@ -2,14 +2,21 @@
  *
  * A slab holds nstacks stacks of stride bytes each:
  *
- *   slab base                                                   base+len
- *   | guard? | stack 0 ...... task 0 | guard? | stack 1 ...... task 1 |
- *             ^lo: canary words               ^lo
+ *   slab base                                                    base+len
+ *   | guard? | stack 0 ..... task 0 | color | guard? | stack 1 ..... |
+ *             ^lo: canary words      ^top                ^lo
  *
+ * Stacks are a multiple of 256 KiB apart, so their tops would all fall
+ * in the same sets of the CPU caches and evict each other: each stack's
+ * top is lowered by a "color" (a few pages and cache lines, from up to
+ * 64 KiB reserved above the usable size; address space only).
  * The guard page (PROT_NONE) splits the slab into two kernel mappings
  * per stack, so guards are used only while vm.max_map_count leaves room
- * (WEFT_STACK_GUARD_AUTO); every stack has canary words at lo, checked
- * at each switch away from it. docs/STACKS.md explains the trade-off. */
+ * (WEFT_STACK_GUARD_AUTO). A stack without a guard has canary words at
+ * lo, checked at each switch away from it: they must still be zero. They
+ * are never written, so an unused bottom page stays the kernel's shared
+ * zero page and a parked task's memory is only the top page(s) it
+ * touched. docs/STACKS.md explains the trade-off. */
 #ifndef WEFT_STACK_H
 #define WEFT_STACK_H
 
@@ -19,22 +26,25 @@
 
 struct weft__slab;
 
-/* One stack: usable memory [lo, lo + size). */
+/* One stack: memory [lo, top), at least size bytes. */
 struct weft__stack {
     void *lo;
-    size_t size;
+    void *top;               /* colored top, 64-byte aligned */
+    size_t size;             /* the configured size */
     struct weft__slab *slab; /* weak: slabs live until the pool's fini */
+    bool guarded;            /* a guard page lies under lo */
 };
 
 struct weft__stacks {
     size_t size;              /* usable bytes per stack */
-    size_t stride;            /* size plus the guard page */
+    size_t stride;            /* guard page + size + color span */
     size_t page;
     int guard_mode;           /* WEFT_STACK_GUARD_* as configured */
     size_t guard_budget;      /* AUTO: guarded stacks allowed */
     size_t nguarded;          /* stacks carved with a guard page */
     struct weft__slab *slabs; /* owned, newest first */
     void *free;               /* pooled stacks, linked at their tops */
+    size_t ncarved;           /* stacks carved so far: picks colors */
 };
 
 /* Rounds size (0: default) and prepares an empty pool. -EINVAL below
@@ -49,7 +59,7 @@ int weft__stack_get(struct weft__stacks *p, struct weft__stack *out);
 /* Returns st to the pool. */
 void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st);
 
-/* Whether st's canary words are intact. */
+/* Whether st's canary words are intact (always, for a guarded stack). */
 bool weft__stack_canary_ok(const struct weft__stack *st);
 
 /* The task-sized object at the top of st (align: 64). */
