@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(build-essential autoconf automake libtool pkg-config check)
+packages=(build-essential autoconf automake libtool pkg-config check valgrind)
 # shellcheck disable=SC2206
 packages+=(${WEFT_EXTRA_PACKAGES:-})
 

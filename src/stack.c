@@ -15,7 +15,7 @@
 #include "common.h"
 #include "weft/runtime.h"
 
-#if HAVE_VALGRIND_VALGRIND_H
+#ifdef HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
 #endif
 #if WEFT_ASAN
@@ -72,7 +72,7 @@ int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
 }
 
 static void unregister_slab(struct weft__slab *s) {
-#if HAVE_VALGRIND_VALGRIND_H
+#ifdef HAVE_VALGRIND_VALGRIND_H
     for (size_t i = 0; i < s->ncarved; i++) VALGRIND_STACK_DEREGISTER(s->vg_ids[i]);
 #else
     (void)s;
@@ -191,7 +191,7 @@ int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
     }
     struct weft__slab *s = p->slabs;
     carve(p, s, s->ncarved, out);
-#if HAVE_VALGRIND_VALGRIND_H
+#ifdef HAVE_VALGRIND_VALGRIND_H
     s->vg_ids[s->ncarved] = VALGRIND_STACK_REGISTER(out->lo, out->top);
 #endif
     s->ncarved++;

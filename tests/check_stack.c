@@ -11,7 +11,7 @@
 #include "harness.h"
 #include "sched.h"
 
-#if HAVE_VALGRIND_VALGRIND_H
+#ifdef HAVE_VALGRIND_VALGRIND_H
 #include <valgrind/valgrind.h>
 #else
 #define RUNNING_ON_VALGRIND 0
