@@ -43,3 +43,8 @@ check-headers:
 TESTS += tests/examples.sh
 AM_TESTS_ENVIRONMENT = top_builddir=$(top_builddir); export top_builddir;
 EXTRA_DIST += tests/examples.sh
+
+check_PROGRAMS += tests/check_oom
+tests_check_oom_SOURCES = tests/check_oom.c $(TESTS_HARNESS)
+tests_check_oom_CFLAGS = $(TESTS_CFLAGS)
+tests_check_oom_LDADD = $(TESTS_LDADD)
