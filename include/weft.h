@@ -8,5 +8,10 @@
 #include "weft/time.h"
 #include "weft/cancel.h"
 #include "weft/task.h"
+#include "weft/sync.h"
+#include "weft/queue.h"
+#include "weft/patterns.h"
+#include "weft/thread.h"
+#include "weft/leak.h"
 
 #endif

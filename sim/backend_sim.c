@@ -12,6 +12,7 @@
 #include "prng.h"
 #include "sched.h"
 #include "strategy.h"
+#include "thread.h"
 
 struct sim_state {
     weft_time now;
@@ -66,6 +67,25 @@ static void sim_wake_from_thread(struct weft__rt *rt) {
     (void)rt; /* offloaded work runs inline under sim */
 }
 
+static void job_timer_fire(struct weft__timer *tm) {
+    weft__job_done(container_of(tm, struct weft__job, timer));
+}
+
+/* run_sync under sim: fn runs now, on the caller's stack but outside the
+ * runtime (as on a worker thread: weft calls in it are misuse under both
+ * backends), and its completion is a timer 1 us to 1 ms ahead, drawn
+ * from the strategy so that it replays and its order is explored. */
+static int sim_offload(struct weft__rt *rt, struct weft__job *j) {
+    struct sim_state *s = state_of(rt);
+    weft__tls_rt = NULL;
+    j->result = j->fn(j->arg);
+    weft__tls_rt = rt;
+    uint64_t us = s->strategy->draw(s->strategy_state) % 1000 + 1;
+    weft__timer_arm(rt, &j->timer, s->now + (weft_time)us * WEFT_USEC,
+                    job_timer_fire);
+    return 0;
+}
+
 static uint64_t sim_timer_tiebreak(struct weft__rt *rt) {
     struct sim_state *s = state_of(rt);
     return s->strategy->draw(s->strategy_state);
@@ -85,6 +105,7 @@ const struct weft__backend_ops weft__backend_sim = {
     .pick_next = sim_pick_next,
     .wait_external = sim_wait_external,
     .wake_from_thread = sim_wake_from_thread,
+    .offload = sim_offload,
     .timer_tiebreak = sim_timer_tiebreak,
     .random_seed = sim_random_seed,
     .sched_points = true,

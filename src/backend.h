@@ -12,6 +12,7 @@
 #include "weft/runtime.h"
 
 struct weft__rt;
+struct weft__job;
 
 struct weft__backend_ops {
     const char *name; /* "real", "sim" */
@@ -29,6 +30,12 @@ struct weft__backend_ops {
     void (*wait_external)(struct weft__rt *rt, weft_time deadline);
     /* Thread-safe: makes a blocked wait_external return. */
     void (*wake_from_thread)(struct weft__rt *rt);
+    /* Runs job->fn(job->arg) away from the tasks (run_sync) and later
+     * hands the job back on the runtime's thread through weft__job_done
+     * (src/thread.h). 0, or -errno when nothing could start it (fn did
+     * not run). real: a worker thread of the pool; sim: inline at once,
+     * outside the runtime, done after a seeded virtual delay. */
+    int (*offload)(struct weft__rt *rt, struct weft__job *job);
     /* Orders timers due at the same instant. real: arming order; sim: a
      * seeded draw, so ties are explored. */
     uint64_t (*timer_tiebreak)(struct weft__rt *rt);

@@ -16,6 +16,7 @@
 
 #include "backend.h"
 #include "sched.h"
+#include "thread.h"
 
 struct epoll_state {
     int epfd;
@@ -144,6 +145,7 @@ const struct weft__backend_ops weft__backend_epoll = {
     .pick_next = epoll_pick_next,
     .wait_external = epoll_wait_external,
     .wake_from_thread = epoll_wake_from_thread,
+    .offload = weft__pool_submit, /* src/thread.c */
     .timer_tiebreak = epoll_timer_tiebreak,
     .random_seed = epoll_random_seed,
     .sched_points = false,

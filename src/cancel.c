@@ -128,6 +128,7 @@ void weft_scope_enter_at(weft_scope *s, weft_time deadline, unsigned flags,
     struct weft__task *t = weft__task_current("weft_scope_enter");
     weft__scope_enter(t, s, deadline, flags & (WEFT_SHIELD | WEFT_FAIL), file,
                       line);
+    s->entered_at = weft__leak_clock(t->rt); /* scopes: tracked by chain */
 }
 
 int weft_scope_exit(weft_scope *s, int rc) {

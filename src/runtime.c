@@ -12,12 +12,14 @@
 #include "prng.h"
 #include "sched.h"
 #include "strategy.h"
+#include "thread.h"
 #include "weft/runtime.h"
 
 void weft_config_init(weft_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->backend = WEFT_BACKEND_REAL;
     cfg->stack_guard = WEFT_STACK_GUARD_AUTO;
+    cfg->track_leaks = true;
 }
 
 static int bad(const char *var, const char *value, const char *accepted) {
@@ -59,6 +61,12 @@ static int apply_env(weft_config *cfg) {
             return bad("WEFT_STRATEGY", v, names);
         }
         cfg->strategy = v;
+    }
+    if ((v = getenv("WEFT_TRACK_LEAKS"))) {
+        if (strcmp(v, "0") && strcmp(v, "1")) {
+            return bad("WEFT_TRACK_LEAKS", v, "0 (off), 1 (on)");
+        }
+        cfg->track_leaks = v[0] == '1';
     }
     if ((v = getenv("WEFT_TRACE"))) {
         if (!*v) return bad("WEFT_TRACE", v, "a file path");
@@ -107,7 +115,8 @@ static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
     rt->backend = cfg->backend == WEFT_BACKEND_SIM ? &weft__backend_sim
                                                    : &weft__backend_epoll;
     weft__list_init(&rt->tasks);
-    weft__list_init(&rt->tracked);
+    weft__leaks_init(rt, cfg->track_leaks);
+    weft__list_init(&rt->jobs);
     pthread_mutex_init(&rt->remote_lock, NULL);
     weft__timers_init(&rt->timers);
     int rc = weft__stacks_init(&rt->stacks, cfg->stack_size, cfg->stack_guard);
@@ -141,6 +150,7 @@ static void rt_fini(struct weft__rt *rt) {
 int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     if (weft__rt_current()) return -EBUSY;
     if (!main_fn) return -EINVAL;
+    weft__leaks_forget_last_run();
     weft_config cfg;
     if (cfg_in) {
         cfg = *cfg_in;
@@ -158,6 +168,8 @@ int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     rc = weft__task_create_root(rt, main_fn, arg);
     if (!rc) rc = weft__sched_loop(rt);
     if (!rc) rc = rt->root_result;
+    weft__threads_fini(rt);
+    weft__leaks_run_end(rt); /* before rt_fini unmaps the task stacks */
     if (rt->deadlocked) weft__tasks_abandon(rt);
     weft__tls_rt = NULL;
     rt_fini(rt);

@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "common.h"
 #include "ctx/ctx.h"
+#include "leak.h"
 #include "list.h"
 #include "stack.h"
 #include "timer.h"
@@ -70,6 +71,7 @@ struct weft__task {
     void *arg;
     weft_task_status *status;    /* weft_start handshake, until started */
     struct weft__list all_node;  /* in rt->tasks */
+    struct weft__task_leaks leaks; /* objects it created, still tracked */
     struct weft__stack stack;    /* where this task lives */
 };
 
@@ -106,7 +108,10 @@ struct weft__rt {
     uint64_t timer_seq;          /* real: arming order of timers */
     uint64_t rand_state[4];      /* weft_random's xoshiro256** stream */
     int root_result;
-    struct weft__list tracked;   /* struct weft__tracked: live objects */
+    struct weft__leak_state leaks; /* tracked and leaked objects */
+    struct weft__pool *pool;     /* owned: run_sync's worker threads,
+                                    started on demand (thread.c) */
+    struct weft__list jobs;      /* run_sync jobs not yet done */
     pthread_mutex_t remote_lock; /* guards remote */
     struct weft__remote *remote; /* posted by other threads, LIFO */
     bool deadlocked;

@@ -201,8 +201,9 @@ int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
 }
 
 void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st) {
-    struct free_link *l = link_of(st);
-    l->stack = *st;
+    const struct weft__stack copy = *st; /* st may lie under the link */
+    struct free_link *l = link_of(&copy);
+    l->stack = copy;
     l->next = p->free;
     p->free = l;
 }

@@ -144,6 +144,7 @@ static void task_end(struct weft__task *t, int rc) {
         rt->root_result = rc;
     }
     if (g && --g->nrunning == 0) weft__wake_all(&g->join_q, 0);
+    weft__leaks_task_end(t); /* what it left tracked leaked */
     weft__list_erase(&t->all_node);
     rt->ntasks--;
     t->state = WEFT__TASK_DONE;
@@ -176,6 +177,7 @@ int weft_group_init_at(weft_group *g, const char *file, int line) {
     g->site.line = line;
     weft__scope_enter(t, &g->scope, WEFT_NEVER, WEFT__SCOPE_GROUP, file, line);
     weft__waitq_init(&g->join_q, "group join", g, &g->site);
+    weft__track(&g->tracked, g, "group", file, line);
     g->state = GROUP_OPEN;
     return 0;
 }
@@ -251,6 +253,7 @@ int weft_group_join(weft_group *g) {
         weft__park(&g->join_q, &w, WEFT_NEVER, WEFT__PARK_NOCANCEL);
     }
     weft__scope_leave(t, &g->scope, "weft_group_join");
+    weft__leaks_group_joined(t->rt, g, &g->site);
     g->state = GROUP_JOINED;
     if (g->first_error) return g->first_error;
     return weft__scope_chain_cancelled(g->scope.parent) ? -ECANCELED : 0;
@@ -270,6 +273,7 @@ void weft_group_destroy(weft_group *g) {
                                             : "not initialised or destroyed");
     }
     free(g->errs);
+    weft__untrack(&g->tracked);
     memset(g, 0xff, sizeof *g);
     g->state = GROUP_DEAD;
 }

@@ -35,6 +35,7 @@ struct weft_scope {
     uint8_t cancelled;             /* cancel reason, 0 while not cancelled */
     bool caught;                   /* exit absorbed a cancellation */
     struct weft__site site;        /* where it was entered */
+    weft_time entered_at;          /* for leak reports; 0: not tracked */
 };
 
 /* Enters s in the calling task with an absolute deadline (WEFT_NEVER:

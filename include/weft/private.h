@@ -54,6 +54,14 @@ struct weft__tracked {
     struct weft__site site;          /* where it was created */
     weft_time created_at;
     uint64_t task_id;                /* creating task */
+    struct weft__task *owner;        /* weak: the creating task while it
+                                        runs; cleared when it ends (what
+                                        it left is logged as leaked) or
+                                        when the runtime takes the object
+                                        over (src/leak.c) */
+    int8_t where;                    /* which list: none, the runtime's,
+                                        the owner's stack (src/leak.h) */
+    int8_t shadow;                   /* owner's copy of it, or -1 */
 };
 
 #ifdef __cplusplus

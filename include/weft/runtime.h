@@ -28,6 +28,7 @@ typedef struct weft_config {
     const char *trace_path; /* trace file; NULL: none (not in this build) */
     size_t stack_size;      /* per task, bytes; 0: default (256 KiB) */
     int stack_guard;        /* WEFT_STACK_GUARD_*; default AUTO */
+    bool track_leaks;       /* leak tracking (weft/leak.h); default on */
     /* room to grow: add fields at the end only */
 } weft_config;
 
@@ -36,8 +37,11 @@ WEFT_API void weft_config_init(weft_config *cfg);
 
 /* Runs main(arg) as the root task of a new runtime on the calling thread
  * and returns its result once every task has ended. cfg NULL: defaults.
- * WEFT_BACKEND (real|sim), WEFT_SEED (decimal or 0x hex), WEFT_STRATEGY
- * and WEFT_TRACE override the config where set.
+ * WEFT_BACKEND (real|sim), WEFT_SEED (decimal or 0x hex), WEFT_STRATEGY,
+ * WEFT_TRACE and WEFT_TRACK_LEAKS (0|1) override the config where set.
+ * Before it returns, the run_sync worker threads are joined (waiting
+ * for functions a cancelled caller left running) and what is still
+ * tracked is reported as leaked (weft/leak.h).
  * Errors (before main runs): -EINVAL for a bad config or environment
  * value (a message on stderr names the variable and the accepted
  * values), -ENOTSUP for a trace path (recording is not built yet),

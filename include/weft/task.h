@@ -39,6 +39,7 @@ struct weft_group {
     size_t caperrs;
     int state;                   /* open, joined, destroyed */
     struct weft__site site;
+    struct weft__tracked tracked; /* from init to destroy (weft/leak.h) */
 };
 
 /* Opens g in the calling task (enters its cancel scope). Not a

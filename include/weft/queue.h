@@ -1,0 +1,167 @@
+/* weft/queue.h: FIFO and priority queues of fixed-size items (the seed's
+ * Queue and PriorityQueue; trio's memory channels, Go's channels).
+ *
+ * Items are copied in by put and out by get: the queue owns its copies,
+ * never the caller's buffers. The rules of weft/sync.h hold here too
+ * (creation site, checkpoints, FIFO waiters, misuse aborts), and:
+ * - Cancel-safety: a put that returns an error delivered nothing, a get
+ *   that returns an error took nothing. An item is copied between a
+ *   task's buffer and the queue only at the instant its operation
+ *   succeeds (to or from a parked task's buffer by the task that wakes
+ *   it), so no item is ever lost, split or duplicated.
+ * - Closing wakes every waiter: putters get -EPIPE; getters take what is
+ *   left, then get -EPIPE (end of stream).
+ * - Destroying a queue that still holds items or has waiters is misuse:
+ *   drain it first (weft_queue_try_get until -EPIPE or -EWOULDBLOCK), so
+ *   items that own memory are never dropped silently. */
+#ifndef WEFT_QUEUE_H
+#define WEFT_QUEUE_H
+
+#include <errno.h>
+
+#include "weft/common.h"
+#include "weft/private.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Capacity of a queue without a bound: put never waits (it may fail with
+ * -ENOMEM instead). */
+#define WEFT_UNBOUNDED ((size_t)-1)
+
+typedef struct weft_queue weft_queue;
+typedef struct weft_pqueue weft_pqueue;
+
+/* ---- Queue: FIFO ----
+ * The ring holds len items from slot head on, wrapping at nslots:
+ *
+ *   buf: | . . . | item head | item | ... | item | . . . |
+ *                  oldest (next get)        newest
+ *
+ * Invariants: getters nonempty => len == 0; putters nonempty => len ==
+ * capacity; closed => putters empty. */
+
+struct weft_queue {
+    /* private: not API */
+    uint32_t magic;
+    struct weft__rt *rt; /* weak */
+    size_t capacity;     /* 0: rendezvous, WEFT_UNBOUNDED: none */
+    size_t item_size;
+    unsigned char *buf; /* owned: nslots * item_size bytes */
+    size_t nslots;      /* slots in buf: max(capacity, 1) when
+                           bounded (a rendezvous passes each item
+                           through one slot); grows when not */
+    size_t head;        /* slot of the oldest item */
+    size_t len;         /* items in the ring */
+    bool closed;
+    struct weft__waitq getters; /* wait.data: the getter's buffer */
+    struct weft__waitq putters; /* wait.data: the putter's item */
+    struct weft__tracked track;
+};
+
+/* Initialises q for items of item_size bytes. capacity: how many items
+ * it buffers; 0 makes every put wait for a get (rendezvous);
+ * WEFT_UNBOUNDED: no bound (the ring grows at put). A bounded ring is
+ * allocated here, so put never allocates. Not a checkpoint.
+ * Returns 0, -EINVAL when item_size is 0, -ENOMEM. Misuse: outside a
+ * task. */
+WEFT_API int weft_queue_init_at(weft_queue *q, size_t capacity,
+                                size_t item_size, const char *file, int line);
+#define weft_queue_init(q, capacity, item_size)                                \
+    weft_queue_init_at((q), (capacity), (item_size), __FILE__, __LINE__)
+
+/* Copies item_size bytes from item into q, waiting (FIFO) while q is
+ * full. item is borrowed until put returns. Checkpoint. Returns 0 once
+ * the item is in q (or in a getter's hands); -ECANCELED or -EPIPE (q
+ * closed) and nothing was delivered; -ENOMEM (unbounded queue only). */
+WEFT_API int weft_queue_put(weft_queue *q, const void *item);
+
+/* Copies the oldest item out of q into item (item_size bytes), waiting
+ * (FIFO) while q is empty. Checkpoint. Returns 0; -ECANCELED and no item
+ * was taken; -EPIPE when q is closed and empty. */
+WEFT_API int weft_queue_get(weft_queue *q, void *item);
+
+/* As weft_queue_put without waiting: -EWOULDBLOCK when q is full (the
+ * seed's QueueFull). Not a checkpoint. */
+WEFT_API int weft_queue_try_put(weft_queue *q, const void *item);
+
+/* As weft_queue_get without waiting: -EWOULDBLOCK when q is empty and
+ * open (the seed's QueueEmpty). Not a checkpoint. */
+WEFT_API int weft_queue_try_get(weft_queue *q, void *item);
+
+/* Closes q: waiting and later putters get -EPIPE; getters take what is
+ * left, then get -EPIPE. Idempotent. Not a checkpoint; cannot fail. */
+WEFT_API void weft_queue_close(weft_queue *q);
+
+/* Whether q is closed. */
+WEFT_API bool weft_queue_closed(const weft_queue *q);
+
+/* Items buffered (not counting items of waiting putters). */
+WEFT_API size_t weft_queue_len(const weft_queue *q);
+
+/* Tasks waiting in put or get (both are never nonzero at once). */
+WEFT_API size_t weft_queue_waiters(const weft_queue *q);
+WEFT_API size_t weft_queue_putters(const weft_queue *q);
+WEFT_API size_t weft_queue_getters(const weft_queue *q);
+
+/* Ends q's life and frees its ring. Misuse: items left or waiters. */
+WEFT_API void weft_queue_destroy(weft_queue *q);
+
+/* ---- PriorityQueue ----
+ * A binary min-heap of entries ordered by (cmp(item), seq): seq is the
+ * insertion number, so equal items come out in insertion order. Entry i
+ * sits at heap + i * stride, its item first (aligned like malloc's
+ * memory), then its seq; parent of i is (i - 1) / 2; one spare entry at
+ * the end is the scratch space of sifting. */
+
+struct weft_pqueue {
+    /* private: not API */
+    uint32_t magic;
+    struct weft__rt *rt; /* weak */
+    size_t capacity;     /* WEFT_UNBOUNDED when unbounded */
+    size_t item_size;
+    size_t stride;                          /* bytes per entry */
+    int (*cmp)(const void *, const void *); /* <0: a before b */
+    unsigned char *heap;                    /* owned: nslots + 1 entries */
+    size_t nslots;                          /* entries that fit, scratch aside:
+                                               capacity when bounded; grows when not */
+    size_t len;
+    uint64_t next_seq;
+    bool closed;
+    struct weft__waitq getters; /* wait.data: the getter's buffer */
+    struct weft__waitq putters; /* wait.data: the putter's item */
+    struct weft__tracked track;
+};
+
+/* Initialises q for items of item_size bytes ordered by cmp (lowest
+ * first; strcmp-like, called on the copies inside q, aligned as
+ * malloc's memory; it must not call weft). capacity: bound on the
+ * items buffered; 0 or WEFT_UNBOUNDED: no bound (a priority queue has
+ * no rendezvous). Not a checkpoint. Returns 0, -EINVAL (item_size 0 or
+ * cmp NULL), -ENOMEM. Misuse: outside a task. */
+WEFT_API int weft_pqueue_init_at(weft_pqueue *q, size_t capacity,
+                                 size_t item_size,
+                                 int (*cmp)(const void *, const void *),
+                                 const char *file, int line);
+#define weft_pqueue_init(q, capacity, item_size, cmp)                          \
+    weft_pqueue_init_at((q), (capacity), (item_size), (cmp), __FILE__, __LINE__)
+
+/* The calls below behave as their weft_queue_ namesakes; get takes the
+ * lowest item, the oldest of equals. */
+WEFT_API int weft_pqueue_put(weft_pqueue *q, const void *item);
+WEFT_API int weft_pqueue_get(weft_pqueue *q, void *item);
+WEFT_API int weft_pqueue_try_put(weft_pqueue *q, const void *item);
+WEFT_API int weft_pqueue_try_get(weft_pqueue *q, void *item);
+WEFT_API void weft_pqueue_close(weft_pqueue *q);
+WEFT_API bool weft_pqueue_closed(const weft_pqueue *q);
+WEFT_API size_t weft_pqueue_len(const weft_pqueue *q);
+WEFT_API size_t weft_pqueue_waiters(const weft_pqueue *q);
+WEFT_API size_t weft_pqueue_putters(const weft_pqueue *q);
+WEFT_API size_t weft_pqueue_getters(const weft_pqueue *q);
+WEFT_API void weft_pqueue_destroy(weft_pqueue *q);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

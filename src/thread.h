@@ -1,0 +1,47 @@
+/* src/thread.h: run_sync jobs and the worker pool (API.md "Threads",
+ * include/weft/thread.h).
+ *
+ * A job is one weft_run_sync call. The calling task parks until the job
+ * is done; the backend's offload op decides how fn runs (real: the pool
+ * below; sim: inline, done at a seeded virtual time), and hands the job
+ * back on the runtime's thread through weft__job_done. From submission
+ * to done the job is in rt->jobs and counted in rt->nexternal, so the
+ * loop knows an outside event may still wake a task.
+ *
+ *   task --offload--> pool queue --worker: fn(arg)--> rt->remote
+ *        <--wake------ weft__job_done <--loop: deliver--'              */
+#ifndef WEFT_SRC_THREAD_H
+#define WEFT_SRC_THREAD_H
+
+#include "sched.h"
+
+struct weft__job {
+    struct weft__remote remote; /* real: how a worker hands it back */
+    struct weft__list node;     /* real: in the pool's queue until taken */
+    struct weft__list live;     /* in rt->jobs until done */
+    struct weft__timer timer;   /* sim: its virtual completion */
+    struct weft__rt *rt;        /* weak: outlives every job */
+    int (*fn)(void *);
+    void *arg;                 /* borrowed from the caller */
+    int result;                /* fn's, written before done */
+    struct weft__wait *waiter; /* the caller's wait; NULL once the
+                                  caller was cancelled and left */
+    bool heap;                 /* allocated (WEFT_CANCELLABLE) */
+    struct weft__tracked tracked;
+};
+
+/* The job is finished: called on the runtime's thread (in the loop or
+ * from a timer). Wakes the caller, or frees an abandoned job. */
+void weft__job_done(struct weft__job *j);
+
+/* The real backend's offload: queues j for a worker thread, starting
+ * one when none is idle and the pool is below WEFT_RUN_SYNC_THREADS.
+ * 0, -ENOMEM (no pool), or -EAGAIN (no thread at all could start). */
+int weft__pool_submit(struct weft__rt *rt, struct weft__job *j);
+
+/* At weft_run's end, on its thread: joins the workers (they finish every
+ * queued job first), delivers what they posted, and frees jobs whose
+ * caller left (their completion will never come through the loop). */
+void weft__threads_fini(struct weft__rt *rt);
+
+#endif
