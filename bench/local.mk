@@ -1,1 +1,61 @@
-# bench/: benchmarks, run by `make bench` (never by make check).
+# bench/: benchmarks, run by `make bench` (never by make check). The
+# programs are EXTRA_PROGRAMS, built only for `make bench`, with -O2. Each
+# prints rows of one table through bench/harness.c; bench/run.sh runs them
+# with the Python (AnyIO, trio) and libuv baselines. docs/PERFORMANCE.md
+# records a run. A later benchmark: add its program to BENCH_PROGS, with
+# its _SOURCES, and a line to bench/run.sh.
+BENCH_CFLAGS = $(WEFT_CFLAGS) -O2
+BENCH_HARNESS = bench/harness.c bench/harness.h
+BENCH_PROGS = bench/tasks bench/ctx bench/memory
+EXTRA_PROGRAMS = $(BENCH_PROGS)
+
+# Through the public API and the shared library, as an application uses it.
+bench_tasks_SOURCES = bench/tasks.c $(BENCH_HARNESS)
+bench_tasks_CFLAGS = $(BENCH_CFLAGS)
+bench_tasks_LDADD = libweft.la
+bench_tasks_LDFLAGS = -no-install
+
+bench_memory_SOURCES = bench/memory.c $(BENCH_HARNESS)
+bench_memory_CFLAGS = $(BENCH_CFLAGS)
+bench_memory_LDADD = libweft.la
+bench_memory_LDFLAGS = -no-install
+
+# The context switch alone: weft__ctx_switch from the internal archive,
+# and src/ctx/ucontext.c compiled a second time, renamed, with
+# WEFT_CTX_UCONTEXT forced on (bench/uctx/config.h, found first).
+EXTRA_LIBRARIES = bench/libbenchuctx.a
+bench_libbenchuctx_a_SOURCES = bench/ctx_ucontext.c bench/ctx_ucontext.h
+bench_libbenchuctx_a_CPPFLAGS = -iquote $(srcdir)/bench/uctx $(AM_CPPFLAGS)
+bench_libbenchuctx_a_CFLAGS = $(BENCH_CFLAGS)
+bench_ctx_SOURCES = bench/ctx.c $(BENCH_HARNESS)
+bench_ctx_CFLAGS = $(BENCH_CFLAGS)
+bench_ctx_LDADD = bench/libbenchuctx.a libweftcore.la
+bench_ctx_LDFLAGS = -no-install
+
+# libuv is optional (configure does not look for it): built when
+# pkg-config finds it, else make bench says what to install.
+bench/uv_baseline$(EXEEXT): bench/uv_baseline.c $(BENCH_HARNESS)
+	$(AM_V_CCLD)$(MKDIR_P) bench && $(CC) $(BENCH_CFLAGS) $(CFLAGS) \
+	  -I$(srcdir)/bench `$(PKG_CONFIG) --cflags libuv` -o $@ \
+	  $(srcdir)/bench/uv_baseline.c $(srcdir)/bench/harness.c \
+	  `$(PKG_CONFIG) --libs libuv`
+
+bench-uv:
+	@if $(PKG_CONFIG) --exists libuv 2>/dev/null; then \
+	  $(MAKE) $(AM_MAKEFLAGS) bench/uv_baseline$(EXEEXT); \
+	else \
+	  rm -f bench/uv_baseline$(EXEEXT); \
+	  echo "bench: libuv not found, its baseline is skipped" \
+	    "(apt-get install libuv1-dev pkg-config)"; \
+	fi
+
+# EXTRA_PROGRAMS comes out of automake with $(EXEEXT) appended.
+bench: $(EXTRA_PROGRAMS) bench-uv
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" \
+	  $(SHELL) $(srcdir)/bench/run.sh "$(abs_builddir)" "$(abs_srcdir)"
+.PHONY: bench bench-uv
+
+EXTRA_DIST += bench/run.sh bench/py_baselines.py bench/uv_baseline.c \
+	bench/uctx/config.h bench/.gitignore
+CLEANFILES += $(EXTRA_PROGRAMS) bench/uv_baseline$(EXEEXT) \
+	$(EXTRA_LIBRARIES)

@@ -1,0 +1,279 @@
+/* bench/tasks.c: the cost of tasks through the public API (libweft.la).
+ *
+ *   switch       two tasks calling weft_yield in a loop under the real
+ *                backend: ns per yield, each yield is one switch; against
+ *                glibc swapcontext (one way) in this binary; again with
+ *                one task's MXCSR flags set by a float division
+ *   spawn+join   empty tasks spawned into a group and joined, in groups
+ *                of 1,000: ns per task
+ *   sim sleep    10,000 tasks each weft_sleep for a random duration in
+ *                (0, 100 ms] under sim: wall time and virtual time per
+ *                run, against the same run under the real backend; again
+ *                with durations up to 10 s (the wall time must not grow)
+ *
+ * Python (AnyIO, trio) and libuv baselines come from bench/run.sh through
+ * WEFT_BENCH_BASELINES. Goals: docs/PERFORMANCE.md. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <ucontext.h>
+#include <weft.h>
+
+#include "harness.h"
+
+#define YIELD_OPS ((size_t)2000000)
+#define SPAWN_GROUP ((size_t)1000)
+#define SPAWN_OPS ((size_t)100 * SPAWN_GROUP)
+#define SLEEPERS ((size_t)10000)
+#define SLEEP_MAX (100 * WEFT_MSEC)
+#define SWAP_OPS ((size_t)200000)
+
+/* ---- glibc swapcontext, one way: the baseline of the switch ---- */
+
+static ucontext_t swap_main;
+static ucontext_t swap_co;
+
+/* Both sides switch from this one call site, as weft's tasks do, so
+ * that the return predictor is right on both (see bench/ctx.c). */
+__attribute__((noinline)) static void swap_bounce(ucontext_t *self,
+                                                  ucontext_t *other,
+                                                  size_t n) {
+    for (size_t i = 0; i < n; i++) swapcontext(self, other);
+}
+
+static void swap_co_body(void) {
+    swap_bounce(&swap_co, &swap_main, SIZE_MAX);
+}
+
+static void swap_pingpong(void *ctx, size_t n) {
+    (void)ctx;
+    swap_bounce(&swap_main, &swap_co, n / 2);
+}
+
+static void measure_swapcontext(struct bench_result *r) {
+    static char stack[64 * 1024] __attribute__((aligned(16)));
+    getcontext(&swap_co);
+    swap_co.uc_stack.ss_sp = stack;
+    swap_co.uc_stack.ss_size = sizeof stack;
+    swap_co.uc_link = NULL;
+    makecontext(&swap_co, swap_co_body, 0);
+    bench_measure(r, "glibc swapcontext, one way", "ns/switch",
+                  swap_pingpong, NULL, SWAP_OPS, 15);
+}
+
+/* ---- weft_yield ping-pong ---- */
+
+struct yield_arg {
+    size_t n;      /* yields */
+    bool fp;       /* do an inexact float division first */
+};
+
+/* With fp, an inexact division first sets the sticky "precision" flag
+ * in this task's MXCSR (x86_64), so the two tasks' saved MXCSR values
+ * differ. Both tasks run this one function, so that their call chains,
+ * and the CPU's return predictions across a switch, are the same. */
+static int yielder(void *arg) {
+    const struct yield_arg *a = arg;
+    if (a->fp) {
+        volatile double x = 1.0;
+        x /= 3.0;
+    }
+    for (size_t i = 0; i < a->n; i++) bench_check(weft_yield(), "weft_yield");
+    return 0;
+}
+
+/* n yields in all, n / 2 by each of two tasks: each yield switches to
+ * the other task (the parent sleeps in join). ctx: non-NULL when one of
+ * them does a float division first. */
+static void yield_pair(void *ctx, size_t n) {
+    struct yield_arg ping = {.n = n / 2, .fp = ctx != NULL};
+    struct yield_arg pong = {.n = n / 2, .fp = false};
+    weft_group g;
+    weft_group_init(&g);
+    bench_check(weft_spawn(&g, "ping", yielder, &ping), "weft_spawn");
+    bench_check(weft_spawn(&g, "pong", yielder, &pong), "weft_spawn");
+    bench_check(weft_group_join(&g), "weft_group_join");
+    weft_group_destroy(&g);
+}
+
+/* ---- spawn + join ---- */
+
+static int empty_task(void *arg) {
+    (void)arg;
+    return 0;
+}
+
+static void spawn_join(void *ctx, size_t n) {
+    (void)ctx;
+    for (size_t done = 0; done < n; done += SPAWN_GROUP) {
+        weft_group g;
+        weft_group_init(&g);
+        for (size_t i = 0; i < SPAWN_GROUP; i++) {
+            bench_check(weft_spawn(&g, NULL, empty_task, NULL), "weft_spawn");
+        }
+        bench_check(weft_group_join(&g), "weft_group_join");
+        weft_group_destroy(&g);
+    }
+}
+
+struct real_results {
+    struct bench_result yield;
+    struct bench_result yield_fp;
+    struct bench_result spawn;
+};
+
+static int real_main(void *arg) {
+    struct real_results *res = arg;
+    bench_measure(&res->yield, "weft_yield, 2 tasks, real backend",
+                  "ns/switch", yield_pair, NULL, YIELD_OPS, 15);
+    bench_measure(&res->yield_fp, "same, one task did a float division",
+                  "ns/switch", yield_pair, res, YIELD_OPS / 4, 15);
+    bench_measure(&res->spawn, "spawn+join empty task, groups of 1000",
+                  "ns/task", spawn_join, NULL, SPAWN_OPS, 15);
+    return 0;
+}
+
+/* ---- 10,000 sleepers ---- */
+
+struct sleep_run {
+    uint64_t seed;       /* the durations, the same under both backends */
+    weft_time max;       /* durations are uniform in (0, max] */
+    weft_time elapsed;   /* weft_now() after join minus before spawn */
+};
+
+/* splitmix64: durations that do not depend on the backend's streams. */
+static uint64_t next_rand(uint64_t *x) {
+    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static int sleeper(void *arg) {
+    weft_time d = (weft_time)(uintptr_t)arg;
+    return weft_sleep(d);
+}
+
+static int sleep_main(void *arg) {
+    struct sleep_run *run = arg;
+    uint64_t x = run->seed;
+    weft_time t0 = weft_now();
+    weft_group g;
+    weft_group_init(&g);
+    for (size_t i = 0; i < SLEEPERS; i++) {
+        weft_time d = 1 + (weft_time)(next_rand(&x) % (uint64_t)run->max);
+        bench_check(weft_spawn(&g, NULL, sleeper, (void *)(uintptr_t)d),
+                    "weft_spawn");
+    }
+    bench_check(weft_group_join(&g), "weft_group_join");
+    weft_group_destroy(&g);
+    run->elapsed = weft_now() - t0;
+    return 0;
+}
+
+/* Runs the sleepers nrun times under backend, sleeping up to max; wall
+ * and virtual (or real) elapsed time per run, in ms. */
+static void measure_sleepers(int backend, weft_time max, size_t nrun,
+                             double *wall, double *virt) {
+    for (size_t i = 0; i < nrun; i++) {
+        weft_config cfg;
+        weft_config_init(&cfg);
+        cfg.backend = backend;
+        cfg.seed = i + 1;
+        struct sleep_run run = {.seed = i + 1, .max = max, .elapsed = 0};
+        uint64_t t0 = bench_now_ns();
+        bench_check(weft_run(&cfg, sleep_main, &run), "weft_run");
+        wall[i] = (double)(bench_now_ns() - t0) / 1e6;
+        virt[i] = (double)run.elapsed / 1e6;
+    }
+}
+
+/* ---- report ---- */
+
+static void report_switch(const struct bench_result *yield,
+                          const struct bench_result *yield_fp) {
+    struct bench_result swap;
+    struct bench_result base;
+    measure_swapcontext(&swap);
+    bench_section(WEFT_CTX_UCONTEXT
+                      ? "task switch: 2 tasks, weft_yield (ucontext build)"
+                      : "task switch: 2 tasks, weft_yield (assembly switch)");
+    bench_row(yield, ">= 20x swapcontext", bench_goal_ratio(yield, &swap, 20));
+    bench_row_baseline(&swap, yield);
+    bench_reference(&base, "libdill yield", "ns/switch", 38,
+                    "issue's figure, EPYC");
+    bench_row_baseline(&base, yield);
+    bench_baseline_load(&base, "trio.yield", "trio sleep(0), 2 tasks");
+    bench_row_baseline(&base, yield);
+    bench_baseline_load(&base, "anyio.yield", "AnyIO sleep(0), 2 tasks");
+    bench_row_baseline(&base, yield);
+    bench_baseline_load(&base, "uv.idle", "libuv idle callback");
+    bench_row_baseline(&base, yield);
+    bench_row(yield_fp, ">= 20x swapcontext",
+              bench_goal_ratio(yield_fp, &swap, 20));
+    bench_row_note("(its MXCSR then differs from the other task's: see "
+                   "docs/PERFORMANCE.md)");
+}
+
+static void report_spawn(const struct bench_result *spawn) {
+    struct bench_result base;
+    bench_section("spawn + join of an empty task");
+    bench_row(spawn, "<= 40 ns/task", bench_goal_at_most(spawn, 40));
+    bench_reference(&base, "libdill spawn+join (bundle)", "ns/task", 47,
+                    "issue's figure: 47-75, EPYC");
+    bench_row_baseline(&base, spawn);
+    bench_baseline_load(&base, "trio.spawn_join", "trio spawn+join");
+    bench_row_baseline(&base, spawn);
+    bench_baseline_load(&base, "anyio.spawn_join", "AnyIO spawn+join");
+    bench_row_baseline(&base, spawn);
+}
+
+static void report_sleep(void) {
+    enum { NSIM = 7, NREAL = 3 };
+    double wall[NSIM];
+    double virt[NSIM];
+    double real_wall[NREAL];
+    double real_elapsed[NREAL];
+    measure_sleepers(WEFT_BACKEND_SIM, SLEEP_MAX, NSIM, wall, virt);
+    measure_sleepers(WEFT_BACKEND_REAL, SLEEP_MAX, NREAL, real_wall,
+                     real_elapsed);
+    struct bench_result w;
+    struct bench_result v;
+    struct bench_result base;
+    bench_from_samples(&w, "sim: wall time of one run", "ms/run", wall, NSIM);
+    bench_from_samples(&v, "sim: virtual time of one run", "ms virtual",
+                       virt, NSIM);
+    bench_from_samples(&base, "same run, real backend", "ms/run", real_wall,
+                       NREAL);
+    bench_section("10,000 tasks weft_sleep(random (0, 100 ms]), sim");
+    bench_row(&w, "< virtual time", w.median < v.min ? BENCH_MET
+                                                     : BENCH_MISSED);
+    bench_row_baseline(&base, &w);
+    bench_row(&v, NULL, BENCH_NO_GOAL);
+    bench_row_note("wall per sleeping task under sim: %.0f ns (spawn, "
+                   "sleep, wake, end)", w.median * 1e6 / (double)SLEEPERS);
+    /* Wall time must not follow the durations: 100 times longer ones. */
+    measure_sleepers(WEFT_BACKEND_SIM, 100 * SLEEP_MAX, NSIM, wall, virt);
+    bench_from_samples(&w, "sim, durations up to 10 s: wall", "ms/run", wall,
+                       NSIM);
+    bench_from_samples(&v, "sim, durations up to 10 s: virtual",
+                       "ms virtual", virt, NSIM);
+    bench_row(&w, "< virtual time", w.median < v.min ? BENCH_MET
+                                                     : BENCH_MISSED);
+    bench_row(&v, NULL, BENCH_NO_GOAL);
+}
+
+int main(void) {
+    bench_table_begin(NULL);
+    struct real_results res;
+    weft_config cfg;
+    weft_config_init(&cfg);
+    cfg.backend = WEFT_BACKEND_REAL;
+    bench_check(weft_run(&cfg, real_main, &res), "weft_run");
+    report_switch(&res.yield, &res.yield_fp);
+    report_spawn(&res.spawn);
+    report_sleep();
+    return 0;
+}
