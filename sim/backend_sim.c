@@ -103,6 +103,7 @@ const struct weft__backend_ops weft__backend_sim = {
     .fini = sim_fini,
     .now = sim_now,
     .pick_next = sim_pick_next,
+    .fifo = false,
     .wait_external = sim_wait_external,
     .wake_from_thread = sim_wake_from_thread,
     .offload = sim_offload,

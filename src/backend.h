@@ -22,8 +22,10 @@ struct weft__backend_ops {
     /* The runtime's clock. */
     weft_time (*now)(struct weft__rt *rt);
     /* The scheduling decision: index in [0, n) of the runnable task to
-     * run next, counted from the oldest. real: 0 (FIFO). */
+     * run next, counted from the oldest. Not called when fifo is set. */
     size_t (*pick_next)(struct weft__rt *rt, size_t n);
+    /* Always the oldest runnable task (real): saves the call. */
+    bool fifo;
     /* Blocks the thread until deadline (WEFT_NEVER: no timer pending),
      * an fd or a wake_from_thread. deadline 0: poll without blocking.
      * sim: moves the virtual clock to the deadline. */

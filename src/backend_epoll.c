@@ -76,12 +76,6 @@ static weft_time epoll_now(struct weft__rt *rt) {
     return (weft_time)ts.tv_sec * WEFT_SEC + ts.tv_nsec;
 }
 
-static size_t epoll_pick_next(struct weft__rt *rt, size_t n) {
-    (void)rt;
-    (void)n;
-    return 0; /* FIFO */
-}
-
 static int wait_events(struct epoll_state *s, struct epoll_event *evs, int n,
                        weft_time timeout) {
     if (s->have_pwait2) {
@@ -142,7 +136,8 @@ const struct weft__backend_ops weft__backend_epoll = {
     .init = epoll_init,
     .fini = epoll_fini,
     .now = epoll_now,
-    .pick_next = epoll_pick_next,
+    .pick_next = NULL,
+    .fifo = true,
     .wait_external = epoll_wait_external,
     .wake_from_thread = epoll_wake_from_thread,
     .offload = weft__pool_submit, /* src/thread.c */

@@ -51,17 +51,21 @@ void weft__make_runnable(struct weft__rt *rt, struct weft__task *t) {
 /* Takes the i-th oldest runnable task; the oldest fills its slot. */
 static struct weft__task *runq_take(struct weft__rt *rt, size_t i) {
     size_t mask = rt->runq_cap - 1;
-    struct weft__task **slot = &rt->runq[(rt->runq_head + i) & mask];
-    struct weft__task *t = *slot;
-    *slot = rt->runq[rt->runq_head];
+    struct weft__task *head = rt->runq[rt->runq_head];
     rt->runq_head = (rt->runq_head + 1) & mask;
     rt->runq_len--;
+    if (i == 0) return head;
+    struct weft__task **slot = &rt->runq[(rt->runq_head + i - 1) & mask];
+    struct weft__task *t = *slot;
+    *slot = head;
     return t;
 }
 
 static struct weft__task *pick(struct weft__rt *rt) {
     size_t i = 0;
-    if (rt->runq_len > 1) i = rt->backend->pick_next(rt, rt->runq_len);
+    if (rt->runq_len > 1 && !rt->backend->fifo) {
+        i = rt->backend->pick_next(rt, rt->runq_len);
+    }
     rt->steps++;
     struct weft__task *t = runq_take(rt, i);
     t->state = WEFT__TASK_RUNNING;

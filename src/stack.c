@@ -155,11 +155,6 @@ static void clear_poison(const struct weft__stack *st) {
 #endif
 }
 
-bool weft__stack_canary_ok(const struct weft__stack *st) {
-    if (st->guarded) return true; /* the guard page stops an overflow */
-    const uint64_t *w = st->lo;
-    return w[0] == 0 && w[1] == 0;
-}
 
 /* Stack i of slab s, with the color of its pool-wide index. */
 static void carve(const struct weft__stacks *p, const struct weft__slab *s,

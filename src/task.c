@@ -36,7 +36,9 @@ static int task_alloc(struct weft__rt *rt, const char *name,
     rc = weft__stack_get(&rt->stacks, &st);
     if (rc) return rc;
     struct weft__task *t = weft__stack_top_object(&st, sizeof *t);
-    memset(t, 0, sizeof *t);
+    /* Zero all but the leak shadows (only read once marked used): the
+     * struct is cold memory, each line costs a miss. */
+    memset(t, 0, offsetof(struct weft__task, leaks.shadow));
     t->stack = st;
     t->rt = rt;
     t->id = ++rt->next_task_id;
