@@ -45,7 +45,9 @@ static int bank(void *arg) {
     weft_group_init(&g);
     weft_spawn(&g, "teller A", deposit, &a);
     weft_spawn(&g, "teller B", deposit, &b);
-    return weft_group_join(&g);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    return rc;
 }
 
 int main(void) {

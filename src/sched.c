@@ -235,6 +235,15 @@ bool weft__wake_first(struct weft__waitq *q, int result) {
     return true;
 }
 
+void weft__requeue(struct weft__wait *w, struct weft__waitq *to) {
+    weft__assert(w->q && w->task->state == WEFT__TASK_PARKED);
+    weft__list_erase(&w->node);
+    w->q->nwaiters--;
+    weft__list_push(&to->waiters, &w->node);
+    to->nwaiters++;
+    w->q = to;
+}
+
 void weft__wake_all(struct weft__waitq *q, int result) {
     while (weft__wake_first(q, result)) {
     }

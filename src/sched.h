@@ -166,6 +166,10 @@ void weft__wake(struct weft__wait *w, int result);
 /* Wakes the oldest waiter of q with result; false when q is empty. */
 bool weft__wake_first(struct weft__waitq *q, int result);
 
+/* Moves w, parked on a queue, to the tail of `to` without waking it
+ * (a condition's notify moves its waiters onto the lock's queue). */
+void weft__requeue(struct weft__wait *w, struct weft__waitq *to);
+
 /* Wakes every waiter of q, oldest first. */
 void weft__wake_all(struct weft__waitq *q, int result);
 

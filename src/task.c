@@ -161,10 +161,23 @@ static void task_entry(void *p) {
     weft__task_switch_away_dead(t->rt);
 }
 
+/* At a deadlock every task is parked with its frames intact: the groups
+ * they opened are on their scope chains, and their error groups are
+ * freed here (nobody will join them). */
+static void abandon_groups(struct weft__task *t) {
+    for (weft_scope *s = t->scope_top; s && s != &t->base; s = s->parent) {
+        if (!(s->flags & WEFT__SCOPE_GROUP)) continue;
+        weft_group *g = container_of(s, weft_group, scope);
+        free(g->errs);
+        g->errs = NULL;
+    }
+}
+
 void weft__tasks_abandon(struct weft__rt *rt) {
     while (!weft__list_empty(&rt->tasks)) {
         struct weft__task *t =
             container_of(rt->tasks.next, struct weft__task, all_node);
+        abandon_groups(t);
         weft__list_erase(&t->all_node);
         rt->ntasks--;
     }

@@ -33,6 +33,7 @@ int run_suite(Suite *s) {
     unsetenv("WEFT_SEED");
     unsetenv("WEFT_STRATEGY");
     unsetenv("WEFT_TRACE");
+    unsetenv("WEFT_TRACK_LEAKS");
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

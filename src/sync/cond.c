@@ -48,17 +48,6 @@ int weft_cond_wait(weft_cond *c) {
     return w.data ? 0 : rc;
 }
 
-/* Moves w, parked on its queue, to the tail of `to` without waking it.
- * The primitive's own bookkeeping (src/sched.c) is kept: w->q names the
- * queue it is on, whose nwaiters counts it. */
-static void requeue(struct weft__wait *w, struct weft__waitq *to) {
-    weft__list_erase(&w->node);
-    w->q->nwaiters--;
-    weft__list_push(&to->waiters, &w->node);
-    to->nwaiters++;
-    w->q = to;
-}
-
 /* The one place waiters are notified (trace point: cond notify). */
 static void notify(weft_cond *c, size_t n, const char *what) {
     struct weft__task *t = enter(c, what);
@@ -72,7 +61,7 @@ static void notify(weft_cond *c, size_t n, const char *what) {
     struct weft__wait *w;
     for (; n && (w = weft__waitq_first(&c->waitq)); n--) {
         w->data = lk;
-        requeue(w, &lk->waitq); /* lk is held: its release hands over */
+        weft__requeue(w, &lk->waitq); /* lk is held: release hands over */
     }
 }
 
