@@ -5,33 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
 #include "harness.h"
+#include "oom.h"
 
-#if !WEFT_ASAN /* ASan owns malloc: there the suite is empty */
-
-/* The allocator is interposed: once armed, the countdown-th allocation
- * fails. glibc's own entry points do the real work. */
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-
-static long countdown; /* 0: disarmed */
-static long failures;
-
-static bool should_fail(void) {
-    if (countdown == 0 || --countdown > 0) return false;
-    failures++;
-    return true;
-}
-
-void *malloc(size_t n) { return should_fail() ? NULL : __libc_malloc(n); }
-void *calloc(size_t n, size_t size) {
-    return should_fail() ? NULL : __libc_calloc(n, size);
-}
-void *realloc(void *p, size_t n) {
-    return should_fail() ? NULL : __libc_realloc(p, n);
-}
+#if OOM_AVAILABLE /* ASan owns malloc: there the suite is empty */
 
 static int noop(void *arg) {
     int *ran = arg;
@@ -48,11 +25,10 @@ START_TEST(oom_run_fails_cleanly_then_succeeds) {
     int rc = -ENOMEM;
     long n;
     for (n = 1; rc == -ENOMEM && n < 100; n++) {
-        failures = 0;
-        countdown = n;
+        oom_fail_at(n);
         rc = run_sim(1, nothing, NULL);
-        countdown = 0;
-        ck_assert_msg(rc == 0 || (rc == -ENOMEM && failures == 1),
+        bool failed = oom_off();
+        ck_assert_msg(rc == 0 || (rc == -ENOMEM && failed),
                       "allocation %ld: rc=%d", n, rc);
     }
     ck_assert_int_eq(rc, 0);
@@ -63,24 +39,29 @@ END_TEST
 /* Spawning 100 tasks (the run queue, the error group and the slabs grow)
  * with one allocation failing: the failed spawn changes nothing, the
  * others run, join sees them all. */
+struct spawn_case {
+    long fail_at;
+    bool failed; /* the armed allocation did fail */
+};
+
 static int spawn_many(void *arg) {
-    long *fail_at = arg;
+    struct spawn_case *c = arg;
     int ran = 0;
     int spawned = 0;
     weft_group g;
     weft_group_init(&g);
     int unexpected = 0;
-    countdown = *fail_at; /* no ck_assert while armed: Check allocates */
+    oom_fail_at(c->fail_at); /* no ck_assert while armed: Check allocates */
     for (int i = 0; i < 100; i++) {
         int rc = weft_spawn(&g, "noop", noop, &ran);
         if (rc == 0) spawned++;
         if (rc != 0 && rc != -ENOMEM) unexpected = rc;
     }
-    countdown = 0;
+    c->failed = oom_off();
     ck_assert_int_eq(unexpected, 0);
     ck_assert_int_eq(weft_group_join(&g), 0);
     ck_assert_int_eq(ran, spawned);
-    ck_assert_int_eq(spawned, 100 - (int)failures);
+    ck_assert_int_eq(spawned, 100 - (int)c->failed);
     weft_group_destroy(&g);
     return 0;
 }
@@ -88,9 +69,9 @@ static int spawn_many(void *arg) {
 START_TEST(oom_spawn_fails_cleanly) {
     long total = 0;
     for (long n = 1; n < 8; n++) {
-        failures = 0;
-        ck_assert_int_eq(run_sim(2, spawn_many, &n), 0);
-        total += failures;
+        struct spawn_case c = {n, false};
+        ck_assert_int_eq(run_sim(2, spawn_many, &c), 0);
+        total += c.failed;
     }
     ck_assert_int_gt(total, 0); /* allocations did fail */
 }
@@ -102,7 +83,7 @@ Suite *oom_suite(void);
 Suite *oom_suite(void) {
     Suite *s = suite_create("oom");
     TCase *tc = tcase_create("oom");
-#if !WEFT_ASAN
+#if OOM_AVAILABLE
     tcase_add_test(tc, oom_run_fails_cleanly_then_succeeds);
     tcase_add_test(tc, oom_spawn_fails_cleanly);
 #endif
@@ -110,4 +91,6 @@ Suite *oom_suite(void) {
     return s;
 }
 
-int main(void) { return run_suite(oom_suite()); }
+int main(void) {
+    return run_suite(oom_suite());
+}

@@ -10,16 +10,6 @@
 #include "harness.h"
 #include "oom.h"
 
-/* Runs fn(arg) as the body of loop index i (0: real, else sim seed i);
- * the body's result must be 0 and nothing may leak. */
-#define RUN_OK(i, fn, arg)                                                     \
-    do {                                                                       \
-        int rc_ = run_both((i), (fn), (arg));                                  \
-        ck_assert_run(rc_, 0, (i));                                            \
-        ck_assert_msg(weft_leaks(NULL, 0) == 0,                                \
-                      "the run leaked; seed=%d (0: real)", (int)(i));          \
-    } while (0)
-
 /* An exact virtual time under sim; anything under real. */
 #define ck_assert_sim_time(got, want, i)                                       \
     ck_assert_msg(!harness_is_sim() || (got) == (want),                        \

@@ -1,11 +1,8 @@
 /* tests/check_stack.c: task stacks: overflow reports (guard page and
  * canary), and 100,000 parked tasks within a stock vm.max_map_count. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "harness.h"
@@ -16,32 +13,6 @@
 #else
 #define RUNNING_ON_VALGRIND 0
 #endif
-
-/* Runs fn(arg) in a child process; returns its wait status and its
- * stderr in buf. */
-static int in_child(void (*fn)(void), char *buf, size_t n) {
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        fn();
-        _exit(0);
-    }
-    close(fds[1]);
-    size_t got = 0;
-    ssize_t r;
-    while (got < n - 1 && (r = read(fds[0], buf + got, n - 1 - got)) > 0) {
-        got += (size_t)r;
-    }
-    buf[got] = '\0';
-    close(fds[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    return status;
-}
 
 static bool sanitized(void) {
     return WEFT_ASAN || RUNNING_ON_VALGRIND; /* they own SIGSEGV there */
@@ -69,7 +40,8 @@ static int spawn_deep(void *arg) {
     return weft_group_join(&g);
 }
 
-static void overflow_with_guard(void) {
+static void overflow_with_guard(void *arg) {
+    (void)arg;
     weft_config cfg;
     weft_config_init(&cfg);
     cfg.stack_size = 16 * 1024;
@@ -79,13 +51,10 @@ static void overflow_with_guard(void) {
 
 START_TEST(stack_overflow_at_guard_names_task) {
     if (sanitized()) return;
-    char buf[1024];
-    int status = in_child(overflow_with_guard, buf, sizeof buf);
-    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
-                  "status=%d stderr=%s", status, buf);
-    ck_assert_msg(strstr(buf, "weft: stack overflow in task 'deep' (id 2): "
-                              "its 16384-byte stack is exhausted"),
-                  "stderr=%s", buf);
+    expect_abort(overflow_with_guard, NULL,
+                 "weft: stack overflow in task 'deep' (id 2): its 16384-byte "
+                 "stack is exhausted",
+                 NULL);
 }
 END_TEST
 
@@ -107,7 +76,8 @@ static int spawn_overrun(void *arg) {
     return weft_group_join(&g);
 }
 
-static void overflow_with_canary(void) {
+static void overflow_with_canary(void *arg) {
+    (void)arg;
     weft_config cfg;
     weft_config_init(&cfg);
     cfg.stack_guard = WEFT_STACK_GUARD_CANARY;
@@ -116,13 +86,9 @@ static void overflow_with_canary(void) {
 
 START_TEST(stack_overrun_detected_by_canary_names_task) {
     if (sanitized()) return; /* the overrun is a real error under ASan */
-    char buf[1024];
-    int status = in_child(overflow_with_canary, buf, sizeof buf);
-    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
-                  "status=%d stderr=%s", status, buf);
-    ck_assert_msg(strstr(buf, "weft: stack overflow in task 'overrun' (id 2)"),
-                  "stderr=%s", buf);
-    ck_assert_msg(strstr(buf, "canary"), "stderr=%s", buf);
+    expect_abort(overflow_with_canary, NULL,
+                 "weft: stack overflow in task 'overrun' (id 2)", "canary",
+                 NULL);
 }
 END_TEST
 

@@ -12,14 +12,6 @@
 #include "harness.h"
 #include "oom.h"
 
-#define RUN_OK(i, fn, arg)                                                     \
-    do {                                                                       \
-        int rc_ = run_both((i), (fn), (arg));                                  \
-        ck_assert_run(rc_, 0, (i));                                            \
-        ck_assert_msg(weft_leaks(NULL, 0) == 0,                                \
-                      "the run leaked; seed=%d (0: real)", (int)(i));          \
-    } while (0)
-
 static void nap(long ns) {
     struct timespec ts = {0, ns};
     while (nanosleep(&ts, &ts) && errno == EINTR) {

@@ -2,6 +2,9 @@
 TESTS_LDADD = libweftcore.la $(CHECK_LIBS)
 TESTS_CFLAGS = $(WEFT_CFLAGS) $(CHECK_CFLAGS)
 TESTS_HARNESS = tests/harness.c tests/harness.h
+# The one malloc interposer (allocation failure injection): only the
+# programs with oom cases link it.
+TESTS_OOM = tests/oom.c tests/oom.h
 
 check_PROGRAMS += tests/check_task
 tests_check_task_SOURCES = tests/check_task.c $(TESTS_HARNESS)
@@ -45,6 +48,6 @@ AM_TESTS_ENVIRONMENT = top_builddir=$(top_builddir); export top_builddir;
 EXTRA_DIST += tests/examples.sh
 
 check_PROGRAMS += tests/check_oom
-tests_check_oom_SOURCES = tests/check_oom.c $(TESTS_HARNESS)
+tests_check_oom_SOURCES = tests/check_oom.c $(TESTS_OOM) $(TESTS_HARNESS)
 tests_check_oom_CFLAGS = $(TESTS_CFLAGS)
 tests_check_oom_LDADD = $(TESTS_LDADD)

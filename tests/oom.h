@@ -1,10 +1,12 @@
 /* tests/oom.h: allocation failures on demand, for the oom TCases (STYLE
  * section 9: fail allocation 1, 2, 3... until the call succeeds).
- * tests/oom.c interposes malloc, calloc and realloc in the test binary;
+ * tests/oom.c interposes malloc, calloc and realloc in the test binary
+ * (the one interposer: every suite that fails allocations links it);
  * oom_fail_at(k) makes the k-th allocation of the calling thread from
- * now fail, once. Under AddressSanitizer the allocator cannot be
- * interposed this way: OOM_AVAILABLE is 0 and the oom cases are left
- * out. */
+ * now fail, once. Other threads (run_sync's workers) are never failed.
+ * No ck_assert while armed: Check allocates. Under AddressSanitizer the
+ * allocator cannot be interposed this way: OOM_AVAILABLE is 0, the
+ * interposer is left out and so are the oom cases. */
 #ifndef WEFT_TESTS_OOM_H
 #define WEFT_TESTS_OOM_H
 

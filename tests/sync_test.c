@@ -1,36 +1,26 @@
 /* tests/sync_test.c: see sync_test.h. */
 #include "sync_test.h"
 
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include "common.h"
-
-bool under_sim;
 
 struct body {
     int (*fn)(void *);
     void *arg;
 };
 
-/* Once weft_run returned: nothing leaked (every init met its destroy). */
+/* Once weft_run returned: nothing leaked (every init met its destroy).
+ * Reports only a failure: the property tests call it 10,000 times. */
 static int no_leaks(int rc) {
     size_t leaks = weft_leaks(NULL, 0);
-    ck_assert_msg(leaks == 0, "%zu weft object(s) leaked", leaks);
+    if (leaks) ck_abort_msg("%zu weft object(s) leaked", leaks);
     return rc;
 }
 
 int sim(uint64_t seed, int (*fn)(void *), void *arg) {
-    under_sim = true;
     return no_leaks(run_sim(seed, fn, arg));
 }
 
 int both(int i, int (*fn)(void *), void *arg) {
-    under_sim = i > 0;
     return no_leaks(run_both(i, fn, arg));
 }
 
@@ -44,46 +34,6 @@ int join(weft_group *g) {
     return rc;
 }
 
-/* Runs fn(arg) in a child process; returns its wait status and its
- * stderr in buf. */
-static int in_child(void (*fn)(void *), void *arg, char *buf, size_t n) {
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    fflush(stderr);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        fn(arg);
-        _exit(0);
-    }
-    close(fds[1]);
-    size_t got = 0;
-    ssize_t r;
-    while (got < n - 1 && (r = read(fds[0], buf + got, n - 1 - got)) > 0) {
-        got += (size_t)r;
-    }
-    buf[got] = '\0';
-    close(fds[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    return status;
-}
-
-static void expect_misuse_v(void (*fn)(void *), void *arg, va_list ap) {
-    char buf[4096];
-    int status = in_child(fn, arg, buf, sizeof buf);
-    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
-                  "status=%d stderr=%s", status, buf);
-    ck_assert_msg(strstr(buf, "weft: misuse: "), "stderr=%s", buf);
-    const char *needle;
-    while ((needle = va_arg(ap, const char *))) {
-        ck_assert_msg(strstr(buf, needle), "'%s' not in stderr=%s", needle,
-                      buf);
-    }
-}
-
 static void run_sim_child(void *arg) {
     const struct body *b = arg;
     run_sim(1, b->fn, b->arg);
@@ -93,45 +43,69 @@ void expect_misuse(int (*fn)(void *), void *arg, ...) {
     struct body b = {fn, arg};
     va_list ap;
     va_start(ap, arg);
-    expect_misuse_v(run_sim_child, &b, ap);
+    expect_abort_v(run_sim_child, &b, "weft: misuse: ", ap);
     va_end(ap);
 }
 
 void expect_misuse_child(void (*fn)(void *), void *arg, ...) {
     va_list ap;
     va_start(ap, arg);
-    expect_misuse_v(fn, arg, ap);
+    expect_abort_v(fn, arg, "weft: misuse: ", ap);
     va_end(ap);
 }
 
 void prop_seeds(uint64_t n, uint64_t *first, uint64_t *count) {
     const char *only = getenv("PROP_SEED");
+    if (only && !*only) only = NULL; /* PROP_SEED= means unset */
     *first = only ? strtoull(only, NULL, 0) : 0;
     *count = only ? 1 : n;
 }
 
-long oom_countdown;
-long oom_failures;
-
-#if !WEFT_ASAN
-/* As in check_oom.c: glibc's own entry points do the real work. */
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-
-static bool should_fail(void) {
-    if (oom_countdown == 0 || --oom_countdown > 0) return false;
-    oom_failures++;
-    return true;
+void prop_check_run(uint64_t seed, int rc, const char *fail,
+                    const char *replay) {
+    if (rc == 0 && !fail[0]) return;
+    ck_abort_msg("seed=%llu rc=%d: %s (replay: PROP_SEED=%llu %s)",
+                 (unsigned long long)seed, rc, fail, (unsigned long long)seed,
+                 replay);
 }
 
-void *malloc(size_t n) {
-    return should_fail() ? NULL : __libc_malloc(n);
+weft_time prop_deadline(uint64_t span_us) {
+    uint64_t r = weft_random() % 8;
+    if (r < 3) return WEFT_NEVER;
+    if (r == 3) return 0; /* already expired */
+    return (weft_time)(weft_random() % span_us) * WEFT_USEC;
 }
-void *calloc(size_t n, size_t size) {
-    return should_fail() ? NULL : __libc_calloc(n, size);
+
+int hold_lock(void *arg) {
+    struct holder *h = arg;
+    weft_sleep(h->start);
+    h->rc = weft_lock_acquire(h->lk);
+    weft_sleep(h->hold);
+    ck_assert_int_eq(weft_lock_release(h->lk), 0);
+    return 0;
 }
-void *realloc(void *p, size_t n) {
-    return should_fail() ? NULL : __libc_realloc(p, n);
+
+int cond_waiter(void *arg) {
+    struct cond_waiter *w = arg;
+    struct cond_case *c = w->c;
+    weft_sleep((weft_time)(w->id + 1) * WEFT_MSEC); /* arrive in id order */
+    ck_assert_int_eq(weft_lock_acquire(&c->lk), 0);
+    weft_scope s;
+    weft_move_on_after(&s, w->deadline);
+    w->scope = &s;
+    int rc = weft_cond_wait(&c->c);
+    w->scope = NULL;
+    weft_scope_exit(&s, rc);
+    c->rc[w->id] = rc;
+    c->at[w->id] = weft_now();
+    if (rc == 0) c->woken[c->nwoken++] = w->id;
+    /* the lock is held again, whatever rc says */
+    ck_assert_int_eq(weft_lock_release(&c->lk), 0);
+    return 0;
 }
-#endif
+
+void notify_locked(struct cond_case *c, size_t n) {
+    ck_assert_int_eq(weft_lock_acquire(&c->lk), 0);
+    weft_cond_notify(&c->c, n);
+    ck_assert_int_eq(weft_lock_release(&c->lk), 0);
+}

@@ -1,33 +1,24 @@
-/* tests/sync_test.h: helpers shared by check_sync.c and check_queue.c:
- * test bodies run as the root task with a leak check at the end, on
- * either backend; misuse run in a child process whose stderr is
- * matched; and an allocator that fails on demand (oom TCases). */
+/* tests/sync_test.h: helpers shared by the sync and queue suites
+ * (tests/check_sync*.c, tests/check_queue*.c): test bodies run as the
+ * root task with a leak check at the end, on either backend; misuse run
+ * in a child process whose stderr is matched; a lock holder and
+ * condition waiters; the seeds of the property tests. Allocation
+ * failures come from tests/oom.h. */
 #ifndef WEFT_TESTS_SYNC_TEST_H
 #define WEFT_TESTS_SYNC_TEST_H
 
-#include <stdarg.h>
+#include <stdio.h>
 
 #include "harness.h"
 
-/* The backend of the running test body. */
-extern bool under_sim;
-
 /* The tests' second: under the real backend 20 ms of wall clock, so the
  * tests that run there too stay fast. */
-#define UNIT (under_sim ? WEFT_SEC : 20 * WEFT_MSEC)
+#define UNIT (harness_is_sim() ? WEFT_SEC : 20 * WEFT_MSEC)
 
 /* Exact virtual time under sim; under real only the order matters. */
 #define ck_assert_at(t)                                                        \
     do {                                                                       \
-        if (under_sim) ck_assert_int_eq(weft_now(), (t));                      \
-    } while (0)
-
-/* ck_assert without its cost: Check's assertions report every success
- * to the parent process through a pipe (a write per assertion), so hot
- * loops check with this, which reports only a failure. */
-#define fast_check(cond)                                                       \
-    do {                                                                       \
-        if (!(cond)) ck_abort_msg("line %d: %s", __LINE__, #cond);             \
+        if (harness_is_sim()) ck_assert_int_eq(weft_now(), (t));               \
     } while (0)
 
 /* Runs fn(arg) as the root task under sim with seed; once weft_run
@@ -54,10 +45,62 @@ void expect_misuse_child(void (*fn)(void *), void *arg, ...);
  * seed $PROP_SEED when it is set (the replay of a failure). */
 void prop_seeds(uint64_t n, uint64_t *first, uint64_t *count);
 
-/* The interposed allocator (not under ASan, which owns malloc): once
- * oom_countdown is set to n > 0, the n-th allocation from then fails
- * (counted in oom_failures). No ck_assert while armed: Check allocates. */
-extern long oom_countdown;
-extern long oom_failures;
+/* A property run's check: records the first failure (line, condition,
+ * virtual time) in p->fail, a char array, and goes on; the test asserts
+ * once the run is over (no ck_assert inside 10,000 runs). */
+#define PROP_CHECK(p, cond)                                                    \
+    do {                                                                       \
+        if (!(cond) && !(p)->fail[0]) {                                        \
+            snprintf((p)->fail, sizeof(p)->fail, "line %d: %s (t=%lld)",       \
+                     __LINE__, #cond, (long long)weft_now());                  \
+        }                                                                      \
+    } while (0)
+
+/* Fails the test unless the property run of seed passed (rc 0, nothing
+ * in fail); the message names the seed and the command that replays it
+ * alone: PROP_SEED=seed, then replay. Reports only a failure, so it
+ * costs nothing in the loop over seeds (see fast_check). */
+void prop_check_run(uint64_t seed, int rc, const char *fail,
+                    const char *replay);
+
+/* A random relative deadline for one operation of a property run:
+ * none (3 in 8), already expired (1 in 8), else below span_us
+ * microseconds. */
+weft_time prop_deadline(uint64_t span_us);
+
+/* A task that sleeps start, takes lk (its result in rc), keeps it for
+ * hold, then releases it. */
+struct holder {
+    weft_lock *lk;
+    weft_time hold;  /* how long the holder keeps it */
+    weft_time start; /* when it acquires */
+    int rc;
+};
+int hold_lock(void *arg);
+
+/* Conditions: up to four waiters on c, bound to lk, each recording its
+ * result, its time and the order of the notified ones. */
+struct cond_case {
+    weft_lock lk;
+    weft_cond c;
+    int woken[4]; /* ids of the notified waiters, in wake order */
+    int nwoken;
+    int rc[4];
+    weft_time at[4];
+};
+
+struct cond_waiter {
+    struct cond_case *c;
+    int id;
+    weft_time deadline; /* relative; WEFT_NEVER: none */
+    weft_scope *scope;  /* its scope while it waits, else NULL */
+};
+
+/* Arrives at id + 1 ms, waits on the condition within its deadline and
+ * records the outcome; the lock must be held on return. */
+int cond_waiter(void *arg);
+
+/* Notifies n waiters with the lock held. */
+void notify_locked(struct cond_case *c, size_t n);
 
 #endif

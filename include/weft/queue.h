@@ -33,30 +33,41 @@ extern "C" {
 typedef struct weft_queue weft_queue;
 typedef struct weft_pqueue weft_pqueue;
 
+/* Not API: what both kinds of queue share (src/sync/channel.c), the
+ * bound, the count and the waiting tasks; each queue adds its storage.
+ * Invariants: getters nonempty => len == 0; putters nonempty => len ==
+ * capacity; closed => putters empty; len <= nslots. */
+struct weft__chan_ops; /* the storage's operations (src/sync/channel.h) */
+
+struct weft__chan {
+    const struct weft__chan_ops *ops; /* borrowed (static): the storage */
+    size_t capacity;                  /* 0: rendezvous, WEFT_UNBOUNDED:
+                                         none */
+    size_t len;                       /* items in the storage */
+    size_t nslots;                    /* items the storage holds before it
+                                         must grow (unbounded only) */
+    bool closed;
+    struct weft__waitq getters;       /* wait.data: the getter's buffer */
+    struct weft__waitq putters;       /* wait.data: the putter's item */
+};
+
 /* ---- Queue: FIFO ----
- * The ring holds len items from slot head on, wrapping at nslots:
+ * The ring holds ch.len items from slot head on, wrapping at ch.nslots:
  *
  *   buf: | . . . | item head | item | ... | item | . . . |
  *                  oldest (next get)        newest
- *
- * Invariants: getters nonempty => len == 0; putters nonempty => len ==
- * capacity; closed => putters empty. */
+ */
 
 struct weft_queue {
     /* private: not API */
     uint32_t magic;
-    struct weft__rt *rt; /* weak */
-    size_t capacity;     /* 0: rendezvous, WEFT_UNBOUNDED: none */
+    struct weft__rt *rt;  /* weak */
+    struct weft__chan ch; /* ch.nslots: max(capacity, 1) when bounded (a
+                             rendezvous passes each item through one
+                             slot); grows when not */
     size_t item_size;
-    unsigned char *buf; /* owned: nslots * item_size bytes */
-    size_t nslots;      /* slots in buf: max(capacity, 1) when
-                           bounded (a rendezvous passes each item
-                           through one slot); grows when not */
-    size_t head;        /* slot of the oldest item */
-    size_t len;         /* items in the ring */
-    bool closed;
-    struct weft__waitq getters; /* wait.data: the getter's buffer */
-    struct weft__waitq putters; /* wait.data: the putter's item */
+    unsigned char *buf;   /* owned: ch.nslots * item_size bytes */
+    size_t head;          /* slot of the oldest item */
     struct weft__tracked track;
 };
 
@@ -118,19 +129,15 @@ WEFT_API void weft_queue_destroy(weft_queue *q);
 struct weft_pqueue {
     /* private: not API */
     uint32_t magic;
-    struct weft__rt *rt; /* weak */
-    size_t capacity;     /* WEFT_UNBOUNDED when unbounded */
+    struct weft__rt *rt;  /* weak */
+    struct weft__chan ch; /* ch.capacity: WEFT_UNBOUNDED when unbounded,
+                             never 0; ch.nslots: entries that fit,
+                             scratch aside: capacity when bounded */
     size_t item_size;
     size_t stride;                          /* bytes per entry */
     int (*cmp)(const void *, const void *); /* <0: a before b */
-    unsigned char *heap;                    /* owned: nslots + 1 entries */
-    size_t nslots;                          /* entries that fit, scratch aside:
-                                               capacity when bounded; grows when not */
-    size_t len;
+    unsigned char *heap;                    /* owned: ch.nslots + 1 entries */
     uint64_t next_seq;
-    bool closed;
-    struct weft__waitq getters; /* wait.data: the getter's buffer */
-    struct weft__waitq putters; /* wait.data: the putter's item */
     struct weft__tracked track;
 };
 

@@ -44,8 +44,11 @@ struct weft_lock {
     /* private: not API */
     uint32_t magic;             /* its kind; lower case once destroyed */
     struct weft__rt *rt;        /* weak: the runtime it belongs to */
-    struct weft__task *owner;   /* weak: holder, NULL when free;
-                                   waiters nonempty => owner != NULL */
+    uint64_t owner_id;          /* the holder's task id, 0 when free: an
+                                   id is never reused within a runtime,
+                                   a task's address is (stacks are
+                                   pooled); waiters nonempty =>
+                                   owner_id != 0 */
     struct weft__waitq waitq;   /* tasks in weft_lock_acquire */
     struct weft__tracked track; /* leak tracking and the creation site */
 };
@@ -67,7 +70,8 @@ WEFT_API int weft_lock_try_acquire(weft_lock *lk);
 
 /* Releases lk, handing it to the oldest waiter if any. Not a
  * checkpoint. Returns 0, or -EPERM when the caller does not hold it
- * (nothing changes). */
+ * (nothing changes). Only the holder can release: a lock whose holder
+ * ended without releasing it stays held for good. */
 WEFT_API int weft_lock_release(weft_lock *lk);
 
 /* Whether some task holds lk. */
@@ -127,17 +131,19 @@ WEFT_API void weft_sem_destroy(weft_sem *s);
  * task, or any non-NULL pointer given to the _on_behalf calls (a
  * request, a connection), released by the same pointer from any task. */
 
+struct weft__borrower; /* a task by id, or a pointer (limiter.c) */
+
 struct weft_limiter {
     /* private: not API */
     uint32_t magic;
-    struct weft__rt *rt;      /* weak */
-    size_t total;             /* tokens; may be below nborrowed after
-                                 set_total lowered it */
-    size_t nborrowed;         /* tokens out; waiters => >= total */
-    const void **set;         /* owned: open-addressing hash set of
-                                 borrowers, NULL empty slots */
-    size_t nslots;            /* 0 or a power of two >= 2 * nborrowed */
-    struct weft__waitq waitq; /* waiters; wait.data = borrower */
+    struct weft__rt *rt;        /* weak */
+    size_t total;               /* tokens; may be below nborrowed after
+                                   set_total lowered it */
+    size_t nborrowed;           /* tokens out; waiters => >= total */
+    struct weft__borrower *set; /* owned: open-addressing hash set of
+                                   borrowers, zeroed empty slots */
+    size_t nslots;              /* 0 or a power of two >= 2 * nborrowed */
+    struct weft__waitq waitq;   /* waiters; wait.data: their borrower */
     struct weft__tracked track;
 };
 
@@ -170,7 +176,8 @@ WEFT_API int weft_limiter_try_acquire_on_behalf(weft_limiter *l,
 
 /* Gives back the calling task's token, handing it to the oldest waiter
  * if a token is then free. Not a checkpoint. Returns 0, or -EPERM when
- * the task holds none (nothing changes). */
+ * the task holds none (nothing changes). The token of a task that ended
+ * without releasing it stays borrowed for good. */
 WEFT_API int weft_limiter_release(weft_limiter *l);
 
 /* As weft_limiter_release for borrower: -EPERM when it holds none,

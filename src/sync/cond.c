@@ -34,14 +34,14 @@ static struct weft__task *enter(const weft_cond *c, const char *what) {
 int weft_cond_wait(weft_cond *c) {
     struct weft__task *t = enter(c, "weft_cond_wait");
     weft_lock *lk = c->lock;
-    if (lk->owner != t) return -EPERM;
+    if (!weft__lock_held_by(lk, t)) return -EPERM;
     if (weft__task_cancelled(t)) return -ECANCELED;
     weft__lock_release_held(lk);
     struct weft__wait w;
     w.data = NULL; /* notify sets it to lk */
     int rc = weft__park(&c->waitq, &w, WEFT_NEVER, 0);
     if (rc == 0) { /* notified, then handed the lock by its release */
-        weft__assert(lk->owner == t);
+        weft__assert(weft__lock_held_by(lk, t));
         return 0;
     }
     weft__lock_take_nocancel(lk, t); /* cancelled on either queue */
@@ -52,7 +52,7 @@ int weft_cond_wait(weft_cond *c) {
 static void notify(weft_cond *c, size_t n, const char *what) {
     struct weft__task *t = enter(c, what);
     weft_lock *lk = c->lock;
-    if (unlikely(lk->owner != t)) {
+    if (unlikely(!weft__lock_held_by(lk, t))) {
         WEFT__SYNC_MISUSE(c,
                           "%s: the calling task '%s' does not hold the "
                           "condition's lock",

@@ -1,6 +1,7 @@
 /* src/sync/limiter.c: weft_limiter, the seed's CapacityLimiter (API.md
  * "Synchronisation"; DESIGN.md "Layers": sync). Whole tokens, at most
- * one per borrower (a task, or a pointer given to the _on_behalf calls).
+ * one per borrower (a task, known by id since its address is reused once
+ * it ends, or a pointer given to the _on_behalf calls).
  * Invariants: the set holds exactly the nborrowed borrowers, at load
  * <= 1/2; waiters nonempty => nborrowed >= total (a free token goes to
  * the oldest waiter at once). Room in the set is made before a token is
@@ -13,26 +14,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A borrower. Keys of the two kinds never compare equal; an all-zero
+ * entry is an empty slot of the set (ids start at 1, pointers are not
+ * NULL). Passed by value; a waiter's lives in its acquire's frame. */
+struct weft__borrower {
+    uint64_t key; /* the task's id, or the pointer's address */
+    bool is_task;
+};
+
+static struct weft__borrower task_borrower(const struct weft__task *t) {
+    return (struct weft__borrower){t->id, true};
+}
+
+static struct weft__borrower ptr_borrower(const void *p) {
+    return (struct weft__borrower){(uint64_t)(uintptr_t)p, false};
+}
+
+static bool same(struct weft__borrower a, struct weft__borrower b) {
+    return a.key == b.key && a.is_task == b.is_task;
+}
+
 /* ---- the borrower set: open addressing, linear probing ---- */
 
-static size_t home(const weft_limiter *l, const void *b) {
-    /* Fibonacci hashing of the address: only membership is decided by
-     * it, never an order, so the simulator stays deterministic. */
-    uint64_t h = (uint64_t)(uintptr_t)b * UINT64_C(0x9e3779b97f4a7c15);
+static size_t home(const weft_limiter *l, struct weft__borrower b) {
+    /* Fibonacci hashing of the key: only membership is decided by it,
+     * never an order, so the simulator stays deterministic. */
+    uint64_t h = (b.key + b.is_task) * UINT64_C(0x9e3779b97f4a7c15);
     return (size_t)(h >> 32) & (l->nslots - 1);
 }
 
-/* Slot of b, or of the empty slot where its probe ends. */
-static size_t probe(const weft_limiter *l, const void *b) {
+/* Slot of b, or of the empty slot where its probe ends. Inline: on the
+ * fast path of every acquire and release. */
+static inline size_t probe(const weft_limiter *l, struct weft__borrower b) {
     size_t mask = l->nslots - 1;
     size_t i = home(l, b);
-    while (l->set[i] && l->set[i] != b)
+    while (l->set[i].key && !same(l->set[i], b))
         i = (i + 1) & mask;
     return i;
 }
 
-static bool has_borrower(const weft_limiter *l, const void *b) {
-    return l->nslots && l->set[probe(l, b)] == b;
+static bool has_borrower(const weft_limiter *l, struct weft__borrower b) {
+    return l->nslots && same(l->set[probe(l, b)], b);
 }
 
 /* Makes room for n borrowers at load <= 1/2: 0 or -ENOMEM (unchanged). */
@@ -43,14 +65,14 @@ static int reserve(weft_limiter *l, size_t n) {
         if (nslots > SIZE_MAX / 2 / sizeof *l->set) return -ENOMEM;
         nslots *= 2;
     }
-    const void **set = calloc(nslots, sizeof *set);
+    struct weft__borrower *set = calloc(nslots, sizeof *set);
     if (!set) return -ENOMEM;
-    const void **old = l->set;
+    struct weft__borrower *old = l->set;
     size_t nold = l->nslots;
     l->set = set;
     l->nslots = nslots;
     for (size_t i = 0; i < nold; i++) {
-        if (old[i]) l->set[probe(l, old[i])] = old[i];
+        if (old[i].key) l->set[probe(l, old[i])] = old[i];
     }
     free(old);
     return 0;
@@ -58,10 +80,10 @@ static int reserve(weft_limiter *l, size_t n) {
 
 /* Removes b (present), shifting later members of its probe run back so
  * no tombstone is needed. */
-static void set_erase(weft_limiter *l, const void *b) {
+static void set_erase(weft_limiter *l, struct weft__borrower b) {
     size_t mask = l->nslots - 1;
     size_t hole = probe(l, b);
-    for (size_t j = (hole + 1) & mask; l->set[j]; j = (j + 1) & mask) {
+    for (size_t j = (hole + 1) & mask; l->set[j].key; j = (j + 1) & mask) {
         size_t h = home(l, l->set[j]);
         /* may set[j] move back to the hole? only if its home is not in
          * the cyclic range (hole, j] */
@@ -71,13 +93,13 @@ static void set_erase(weft_limiter *l, const void *b) {
             hole = j;
         }
     }
-    l->set[hole] = NULL;
+    l->set[hole] = (struct weft__borrower){0, false};
 }
 
 /* ---- tokens ---- */
 
 /* The one place borrower b gets a token (trace point: limiter acquire). */
-static void lend(weft_limiter *l, const void *b) {
+static void lend(weft_limiter *l, struct weft__borrower b) {
     weft__assert(l->nborrowed < l->total &&
                  2 * (l->nborrowed + 1) <= l->nslots);
     l->set[probe(l, b)] = b;
@@ -85,7 +107,7 @@ static void lend(weft_limiter *l, const void *b) {
 }
 
 /* The one place b's token comes back (trace point: limiter release). */
-static void give_back(weft_limiter *l, const void *b) {
+static void give_back(weft_limiter *l, struct weft__borrower b) {
     set_erase(l, b);
     l->nborrowed--;
 }
@@ -94,21 +116,22 @@ static void give_back(weft_limiter *l, const void *b) {
 static void serve(weft_limiter *l) {
     struct weft__wait *w;
     while (l->nborrowed < l->total && (w = weft__waitq_first(&l->waitq))) {
-        lend(l, w->data);
+        lend(l, *(const struct weft__borrower *)w->data);
         weft__wake(w, 0);
     }
 }
 
-static bool is_waiting(const weft_limiter *l, const void *b) {
+static bool is_waiting(const weft_limiter *l, struct weft__borrower b) {
     const struct weft__list *n;
     for (n = l->waitq.waiters.next; n != &l->waitq.waiters; n = n->next) {
-        if (container_of(n, struct weft__wait, node)->data == b) return true;
+        const struct weft__wait *w = container_of(n, struct weft__wait, node);
+        if (same(*(const struct weft__borrower *)w->data, b)) return true;
     }
     return false;
 }
 
 /* The non-blocking part of every acquire. */
-static int try_lend(weft_limiter *l, const void *b) {
+static int try_lend(weft_limiter *l, struct weft__borrower b) {
     if (has_borrower(l, b)) return -EDEADLK;
     if (l->nborrowed >= l->total) {
         return is_waiting(l, b) ? -EDEADLK : -EWOULDBLOCK;
@@ -120,16 +143,17 @@ static int try_lend(weft_limiter *l, const void *b) {
     return 0;
 }
 
-static int acquire(weft_limiter *l, struct weft__task *t, const void *b) {
+static int acquire(weft_limiter *l, struct weft__task *t,
+                   struct weft__borrower b) {
     if (weft__task_cancelled(t)) return -ECANCELED;
     int rc = try_lend(l, b);
     if (rc != -EWOULDBLOCK) return weft__sync_done(rc);
     struct weft__wait w;
-    w.data = (void *)b;
+    w.data = &b; /* read by serve() and is_waiting() while parked */
     return weft__park(&l->waitq, &w, WEFT_NEVER, 0); /* 0: serve() lent */
 }
 
-static int release(weft_limiter *l, const void *b) {
+static int release(weft_limiter *l, struct weft__borrower b) {
     if (!has_borrower(l, b)) return -EPERM;
     give_back(l, b);
     serve(l);
@@ -152,39 +176,39 @@ int weft_limiter_init_at(weft_limiter *l, size_t total, const char *file,
 int weft_limiter_acquire(weft_limiter *l) {
     struct weft__task *t =
         WEFT__SYNC_ENTER(l, WEFT__MAGIC_LIMITER, "weft_limiter_acquire");
-    return acquire(l, t, t);
+    return acquire(l, t, task_borrower(t));
 }
 
 int weft_limiter_try_acquire(weft_limiter *l) {
     struct weft__task *t =
         WEFT__SYNC_ENTER(l, WEFT__MAGIC_LIMITER, "weft_limiter_try_acquire");
-    return try_lend(l, t);
+    return try_lend(l, task_borrower(t));
 }
 
 int weft_limiter_acquire_on_behalf(weft_limiter *l, const void *borrower) {
     struct weft__task *t = WEFT__SYNC_ENTER(l, WEFT__MAGIC_LIMITER,
                                             "weft_limiter_acquire_on_behalf");
     if (!borrower) return -EINVAL;
-    return acquire(l, t, borrower);
+    return acquire(l, t, ptr_borrower(borrower));
 }
 
 int weft_limiter_try_acquire_on_behalf(weft_limiter *l, const void *borrower) {
     WEFT__SYNC_ENTER(l, WEFT__MAGIC_LIMITER,
                      "weft_limiter_try_acquire_on_behalf");
     if (!borrower) return -EINVAL;
-    return try_lend(l, borrower);
+    return try_lend(l, ptr_borrower(borrower));
 }
 
 int weft_limiter_release(weft_limiter *l) {
     struct weft__task *t =
         WEFT__SYNC_ENTER(l, WEFT__MAGIC_LIMITER, "weft_limiter_release");
-    return release(l, t);
+    return release(l, task_borrower(t));
 }
 
 int weft_limiter_release_on_behalf(weft_limiter *l, const void *borrower) {
     WEFT__SYNC_ENTER(l, WEFT__MAGIC_LIMITER, "weft_limiter_release_on_behalf");
     if (!borrower) return -EINVAL;
-    return release(l, borrower);
+    return release(l, ptr_borrower(borrower));
 }
 
 int weft_limiter_set_total(weft_limiter *l, size_t total) {

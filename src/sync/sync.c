@@ -85,3 +85,14 @@ void weft__sync_waited(const void *obj, const struct weft__tracked *tr,
                  what, q->nwaiters, q->kind, weft__task_name(w->task),
                  (unsigned long long)w->task->id);
 }
+
+const struct weft__task *weft__sync_task_by_id(const struct weft__rt *rt,
+                                               uint64_t id) {
+    for (const struct weft__list *n = rt->tasks.next; n != &rt->tasks;
+         n = n->next) {
+        const struct weft__task *t =
+            container_of(n, const struct weft__task, all_node);
+        if (t->id == id) return t;
+    }
+    return NULL;
+}

@@ -96,6 +96,18 @@ static inline const char *weft__task_name(const struct weft__task *t) {
     return t->name ? t->name : "?";
 }
 
+/* The live task of rt whose id is id, or NULL once it ended: O(tasks),
+ * for messages only. A holder is known by id because an ended task's
+ * memory may already host another task. */
+const struct weft__task *weft__sync_task_by_id(const struct weft__rt *rt,
+                                               uint64_t id);
+
+/* Whether t holds lk. */
+static inline bool weft__lock_held_by(const weft_lock *lk,
+                                      const struct weft__task *t) {
+    return lk->owner_id == t->id;
+}
+
 /* For weft_cond_wait (lock.c): release lk, held by the caller, handing
  * it to the oldest waiter; take lk for t ignoring cancellation. */
 void weft__lock_release_held(weft_lock *lk);

@@ -1,0 +1,123 @@
+/* src/sync/channel.c: the waiting discipline of both queues (see
+ * channel.h; API.md "Synchronisation"; DESIGN.md "Layers": sync).
+ * Every item passes through the storage: put_commit is the one place an
+ * item enters a queue, get_commit the one place it leaves. A put that
+ * finds a getter parked commits the item and at once commits it out into
+ * that getter's buffer, then wakes it; a get that frees room commits the
+ * oldest parked putter's item in, then wakes it. The copy to or from a
+ * parked task's buffer and its dequeue happen together, in the task that
+ * wakes it, so a waiter cancelled first was never touched: no item is
+ * lost or duplicated (cancel-safety). Invariants in weft/queue.h. */
+#include "config.h"
+
+#include "sync/channel.h"
+
+/* The one place an item enters (trace point: put, of the kind of
+ * ch->putters, item of putter). There is room. */
+static void put_commit(struct weft__chan *ch, const void *src,
+                       const struct weft__task *putter) {
+    (void)putter; /* the trace's putter */
+    ch->ops->push(ch, src);
+    ch->len++;
+}
+
+/* The one place an item leaves (trace point: get, by getter). */
+static void get_commit(struct weft__chan *ch, void *dst,
+                       const struct weft__task *getter) {
+    (void)getter; /* the trace's getter */
+    ch->ops->pop(ch, dst);
+    ch->len--;
+}
+
+/* Moves the oldest parked putter's item in, and wakes it. */
+static bool take_from_putter(struct weft__chan *ch) {
+    struct weft__wait *w = weft__waitq_first(&ch->putters);
+    if (!w) return false;
+    put_commit(ch, w->data, w->task);
+    weft__wake(w, 0);
+    return true;
+}
+
+void weft__chan_init(struct weft__chan *ch, const struct weft__chan_ops *ops,
+                     size_t capacity, size_t nslots, const char *kind_get,
+                     const char *kind_put, const void *obj,
+                     const struct weft__site *site) {
+    ch->ops = ops;
+    ch->capacity = capacity;
+    ch->len = 0;
+    ch->nslots = nslots;
+    ch->closed = false;
+    weft__waitq_init(&ch->getters, kind_get, obj, site);
+    weft__waitq_init(&ch->putters, kind_put, obj, site);
+}
+
+int weft__chan_try_put(struct weft__chan *ch, const struct weft__task *t,
+                       const void *item) {
+    if (ch->closed) return -EPIPE;
+    struct weft__wait *w = weft__waitq_first(&ch->getters);
+    if (!w && ch->len >= ch->capacity) return -EWOULDBLOCK;
+    if (ch->len == ch->nslots) { /* unbounded only */
+        weft__assert(ch->capacity == WEFT_UNBOUNDED);
+        int rc = ch->ops->grow(ch);
+        if (rc) return rc;
+    }
+    put_commit(ch, item, t);
+    if (w) { /* ch was empty: the item is the getter's */
+        get_commit(ch, w->data, w->task);
+        weft__wake(w, 0);
+    }
+    return 0;
+}
+
+int weft__chan_try_get(struct weft__chan *ch, const struct weft__task *t,
+                       void *item) {
+    if (!ch->len && !take_from_putter(ch)) { /* a rendezvous takes here */
+        return ch->closed ? -EPIPE : -EWOULDBLOCK;
+    }
+    get_commit(ch, item, t);
+    if (ch->len < ch->capacity) take_from_putter(ch);
+    return 0;
+}
+
+int weft__chan_put(struct weft__chan *ch, struct weft__task *t,
+                   const void *item) {
+    if (weft__task_cancelled(t)) return -ECANCELED;
+    int rc = weft__chan_try_put(ch, t, item);
+    if (rc != -EWOULDBLOCK) return weft__sync_done(rc);
+    struct weft__wait w;
+    w.data = (void *)item; /* only read, by take_from_putter */
+    return weft__park(&ch->putters, &w, WEFT_NEVER, 0);
+}
+
+int weft__chan_get(struct weft__chan *ch, struct weft__task *t, void *item) {
+    if (weft__task_cancelled(t)) return -ECANCELED;
+    int rc = weft__chan_try_get(ch, t, item);
+    if (rc != -EWOULDBLOCK) return weft__sync_done(rc);
+    struct weft__wait w;
+    w.data = item;
+    return weft__park(&ch->getters, &w, WEFT_NEVER, 0);
+}
+
+void weft__chan_close(struct weft__chan *ch) {
+    if (ch->closed) return;
+    ch->closed = true; /* trace point: close */
+    weft__wake_all(&ch->putters, -EPIPE);
+    weft__wake_all(&ch->getters, -EPIPE); /* parked only while empty */
+}
+
+void weft__chan_destroy(const struct weft__chan *ch, const void *obj,
+                        const struct weft__tracked *tr, const char *what,
+                        const char *drain) {
+    if (unlikely(ch->getters.nwaiters)) {
+        weft__sync_waited(obj, tr, what, &ch->getters);
+    }
+    if (unlikely(ch->putters.nwaiters)) {
+        weft__sync_waited(obj, tr, what, &ch->putters);
+    }
+    if (unlikely(ch->len)) {
+        weft__misuse(obj, tr->site.file, tr->site.line,
+                     "%s: %zu item(s) left unread (drain the queue with %s "
+                     "first)",
+                     what, ch->len, drain);
+    }
+}
