@@ -45,6 +45,9 @@ struct sync_case {
     unsigned flags;
     weft_time scope_after; /* > 0: run_sync inside move_on_after */
     bool cancel_first;     /* the scope is cancelled before the call */
+    bool cancel_running;   /* another task cancels the scope once the
+                              function runs (real: no race with a clock) */
+    bool open_gate;        /* ... and then opens b.gate */
     int rc;
     int yield_rc; /* the checkpoint after run_sync */
     int scope_rc;
@@ -52,20 +55,41 @@ struct sync_case {
     int finished_at_return;
 };
 
+struct canceller {
+    struct sync_case *c;
+    weft_scope *scope;
+};
+
+static int cancel_once_running(void *p) {
+    struct canceller *k = p;
+    while (!__atomic_load_n(&k->c->b.calls, __ATOMIC_SEQ_CST)) {
+        weft_sleep(100 * WEFT_USEC);
+    }
+    weft_scope_cancel(k->scope);
+    if (k->c->open_gate) sem_post(k->c->b.gate);
+    return 0;
+}
+
 static int sync_body(void *p) {
     struct sync_case *c = p;
     weft_time t0 = weft_now();
+    weft_group g;
+    weft_group_init(&g);
     weft_scope s;
-    bool scoped = c->scope_after || c->cancel_first;
+    bool scoped = c->scope_after || c->cancel_first || c->cancel_running;
     if (scoped)
         weft_move_on_after(&s, c->scope_after ? c->scope_after : WEFT_NEVER);
     if (c->cancel_first) weft_scope_cancel(&s);
+    struct canceller k = {c, &s};
+    if (c->cancel_running) weft_spawn(&g, "canceller", cancel_once_running, &k);
     c->rc = weft_run_sync(blocking_fn, &c->b, c->flags);
     c->finished_at_return = __atomic_load_n(&c->b.finished, __ATOMIC_SEQ_CST);
     c->at = weft_now() - t0;
     c->yield_rc = weft_yield();
     if (scoped) c->scope_rc = weft_scope_exit(&s, c->yield_rc);
-    return 0;
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    return rc;
 }
 
 /* ---- basic ---- */
@@ -176,11 +200,21 @@ END_TEST
 /* ---- cancel ---- */
 
 START_TEST(thread_uncancellable_waits_then_next_checkpoint_cancels) {
-    /* the deadline passes while the function runs (real: it naps 20 ms;
-     * sim: it completes 1 us to 1 ms after the call) */
-    struct sync_case c = {.b = {.result = 42, .nap_ns = 20000000},
-                          .scope_after = _i ? WEFT_NSEC : WEFT_MSEC};
+    /* the scope is cancelled while the function runs (real: another task
+     * cancels it, then lets the function end; sim: the deadline passes
+     * before the completion, 1 us to 1 ms after the call) */
+    sem_t gate;
+    sem_init(&gate, 0, 0);
+    struct sync_case c = {.b = {.result = 42}};
+    if (_i) {
+        c.scope_after = WEFT_NSEC;
+    } else {
+        c.b.gate = &gate;
+        c.cancel_running = true;
+        c.open_gate = true;
+    }
     RUN_OK(_i, sync_body, &c);
+    sem_destroy(&gate);
     ck_assert_run(c.rc, 42, _i);
     ck_assert_int_eq(c.finished_at_return, 1);
     ck_assert_int_eq(c.yield_rc, -ECANCELED);
@@ -262,7 +296,7 @@ START_TEST(thread_run_exit_joins_abandoned_functions_real) {
     memset(&e, 0, sizeof e);
     sem_init(&e.gate, 0, 0);
     e.c.flags = WEFT_CANCELLABLE;
-    e.c.scope_after = 5 * WEFT_MSEC;
+    e.c.cancel_running = true;
     RUN_OK(0, abandon_and_return, &e);
     ck_assert_int_eq(e.c.rc, -ECANCELED);
     ck_assert_int_eq(e.c.finished_at_return, 0);
