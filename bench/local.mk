@@ -6,7 +6,7 @@
 # its _SOURCES, and a line to bench/run.sh.
 BENCH_CFLAGS = $(WEFT_CFLAGS) -O2
 BENCH_HARNESS = bench/harness.c bench/harness.h
-BENCH_PROGS = bench/tasks bench/ctx bench/memory
+BENCH_PROGS = bench/tasks bench/sync bench/ctx bench/memory
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 
 # Through the public API and the shared library, as an application uses it.
@@ -14,6 +14,11 @@ bench_tasks_SOURCES = bench/tasks.c $(BENCH_HARNESS)
 bench_tasks_CFLAGS = $(BENCH_CFLAGS)
 bench_tasks_LDADD = libweft.la
 bench_tasks_LDFLAGS = -no-install
+
+bench_sync_SOURCES = bench/sync.c $(BENCH_HARNESS)
+bench_sync_CFLAGS = $(BENCH_CFLAGS)
+bench_sync_LDADD = libweft.la
+bench_sync_LDFLAGS = -no-install
 
 bench_memory_SOURCES = bench/memory.c $(BENCH_HARNESS)
 bench_memory_CFLAGS = $(BENCH_CFLAGS)

@@ -15,8 +15,10 @@ trap 'rm -rf "$tmp"' EXIT
 base=$tmp/baselines.tsv
 : >"$base"
 status=0
-# The benchmarks choose their backend: the WEFT_* overrides must not.
-unset WEFT_BACKEND WEFT_SEED WEFT_STRATEGY WEFT_TRACE WEFT_BENCH_TABLE
+# The benchmarks choose their backend and leak tracking: the WEFT_*
+# overrides must not.
+unset WEFT_BACKEND WEFT_SEED WEFT_STRATEGY WEFT_TRACE WEFT_TRACK_LEAKS \
+    WEFT_BENCH_TABLE
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 hyp=$(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor:[[:space:]]*//p')
@@ -28,10 +30,13 @@ echo "vm.max_map_count: $(cat /proc/sys/vm/max_map_count)," \
     "(other work on the machine inflates the medians more than the minima)"
 echo "measuring the Python and libuv baselines..."
 
+# The keys bench/py_baselines.py writes for each library.
+py_keys="yield spawn_join lock sem limiter queue event"
 skip_py() { # lib reason
     echo "bench: $1 baselines skipped: $2" >&2
-    printf '%s.yield\tskip\t%s\n%s.spawn_join\tskip\t%s\n' \
-        "$1" "$2" "$1" "$2" >>"$base"
+    for key in $py_keys; do
+        printf '%s.%s\tskip\t%s\n' "$1" "$key" "$2" >>"$base"
+    done
 }
 for lib in anyio trio; do
     if [ ! -x "$py" ]; then
@@ -57,6 +62,7 @@ run() {
     export WEFT_BENCH_TABLE=continue
 }
 run "$build/bench/tasks"
+run "$build/bench/sync"
 run "$build/bench/ctx"
 for mode in auto canary page; do
     run "$build/bench/memory" $mode
