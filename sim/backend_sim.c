@@ -102,6 +102,7 @@ const struct weft__backend_ops weft__backend_sim = {
     .init = sim_init,
     .fini = sim_fini,
     .now = sim_now,
+    .now_coarse = sim_now,
     .pick_next = sim_pick_next,
     .fifo = false,
     .wait_external = sim_wait_external,

@@ -21,6 +21,9 @@ struct weft__backend_ops {
     void (*fini)(struct weft__rt *rt);
     /* The runtime's clock. */
     weft_time (*now)(struct weft__rt *rt);
+    /* The same clock, cheaper and only to a few ms (real:
+     * CLOCK_MONOTONIC_COARSE): for stamps in reports, not for timers. */
+    weft_time (*now_coarse)(struct weft__rt *rt);
     /* The scheduling decision: index in [0, n) of the runnable task to
      * run next, counted from the oldest. Not called when fifo is set. */
     size_t (*pick_next)(struct weft__rt *rt, size_t n);

@@ -119,6 +119,13 @@ static void epoll_wake_from_thread(struct weft__rt *rt) {
     errno = saved;
 }
 
+static weft_time epoll_now_coarse(struct weft__rt *rt) {
+    (void)rt;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (weft_time)ts.tv_sec * WEFT_SEC + ts.tv_nsec;
+}
+
 static uint64_t epoll_timer_tiebreak(struct weft__rt *rt) {
     return rt->timer_seq++;
 }
@@ -136,6 +143,7 @@ const struct weft__backend_ops weft__backend_epoll = {
     .init = epoll_init,
     .fini = epoll_fini,
     .now = epoll_now,
+    .now_coarse = epoll_now_coarse,
     .pick_next = NULL,
     .fifo = true,
     .wait_external = epoll_wait_external,

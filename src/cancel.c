@@ -44,6 +44,7 @@ void weft__scope_enter(struct weft__task *t, weft_scope *s,
     s->site.file = file;
     s->site.line = line;
     t->scope_top = s;
+    t->cancel_epoch = 0; /* its chain changed */
     if (deadline == WEFT_NEVER) return;
     if (deadline <= t->rt->backend->now(t->rt)) {
         weft__scope_cancel(s, WEFT__CANCEL_DEADLINE);
@@ -72,6 +73,7 @@ void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what) {
     }
     weft__scope_unlink(t->rt, s);
     t->scope_top = s->parent;
+    t->cancel_epoch = 0; /* its chain changed */
     s->owner = NULL;
 }
 
@@ -109,7 +111,9 @@ static void wake_subtree(weft_scope *root) {
 void weft__scope_cancel(weft_scope *s, int reason) {
     if (s->cancelled) return;
     s->cancelled = (uint8_t)reason;
-    if (s->owner) weft__timer_disarm(s->owner->rt, &s->timer);
+    struct weft__rt *rt = weft__rt_current();
+    rt->cancel_epoch++; /* every task's cached is_cancelled is stale */
+    weft__timer_disarm(rt, &s->timer);
     wake_subtree(s);
 }
 

@@ -72,7 +72,7 @@ void weft__track(struct weft__tracked *tr, const void *obj, const char *kind,
     tr->where = WEFT__TRACKED_NONE;
     tr->shadow = -1;
     if (!rt || !rt->leaks.enabled) return;
-    tr->created_at = rt->backend->now(rt);
+    tr->created_at = rt->backend->now_coarse(rt);
     if (rt->current) {
         tr->task_id = rt->current->id;
         tr->owner = rt->current;
@@ -102,7 +102,8 @@ void weft__untrack(struct weft__tracked *tr) {
 }
 
 weft_time weft__leak_clock(const struct weft__rt *rt) {
-    return rt->leaks.enabled ? rt->backend->now((struct weft__rt *)rt) : 0;
+    struct weft__rt *mut = (struct weft__rt *)rt;
+    return rt->leaks.enabled ? rt->backend->now_coarse(mut) : 0;
 }
 
 static void info_of(const struct weft__tracked *tr, weft_leak_info *li) {

@@ -139,16 +139,33 @@ void weft__sched_first_entry(void) {
 void weft__reschedule(void) {
     struct weft__rt *rt = weft__tls_rt;
     struct weft__task *t = weft__task_current("a checkpoint");
+    if (rt->runq_len == 0 && rt->budget) { /* alone: it would be picked */
+        if (unlikely(!weft__stack_canary_ok(&t->stack))) report_canary(t);
+        rt->budget--;
+        rt->steps++;
+        return;
+    }
     weft__make_runnable(rt, t);
     leave_current(rt, false);
 }
 
-bool weft__task_cancelled(const struct weft__task *t) {
-    for (const weft_scope *s = t->scope_top; s; s = s->parent) {
+static bool chain_cancelled(const weft_scope *s) {
+    for (; s; s = s->parent) {
         if (s->cancelled) return true;
         if (s->flags & WEFT_SHIELD) return false;
     }
     return false;
+}
+
+/* Level-triggered cancellation is asked at every checkpoint: the walk up
+ * the scope chain is cached until a scope is cancelled anywhere or the
+ * task enters or leaves a scope. */
+bool weft__task_cancelled(struct weft__task *t) {
+    uint64_t epoch = t->rt->cancel_epoch;
+    if (likely(t->cancel_epoch == epoch)) return t->is_cancelled;
+    t->is_cancelled = chain_cancelled(t->scope_top);
+    t->cancel_epoch = epoch;
+    return t->is_cancelled;
 }
 
 int weft__checkpoint(void) {

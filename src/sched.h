@@ -61,6 +61,10 @@ struct weft__task {
     int state;                   /* enum weft__task_state */
     int result;                  /* fn's return value once DONE */
     weft_scope *scope_top;       /* innermost entered scope */
+    uint64_t cancel_epoch;       /* rt->cancel_epoch when is_cancelled was
+                                    computed; 0: stale (scope entered or
+                                    left since) */
+    bool is_cancelled;           /* cached weft__task_cancelled */
     weft_scope base;             /* outermost scope: child of the group's */
     struct weft__wait *wait;     /* while PARKED */
     unsigned park_flags;         /* WEFT__PARK_* of the current wait */
@@ -101,6 +105,9 @@ struct weft__rt {
     size_t ntasks;
     uint64_t next_task_id;
     uint64_t steps;              /* scheduling decisions so far */
+    uint64_t cancel_epoch;       /* bumped when a scope is cancelled or a
+                                    task moves in the scope tree: makes
+                                    every task's is_cancelled stale */
     struct weft__task *zombie;   /* ended task whose stack the loop frees */
     struct weft__task *root;
     size_t nexternal;            /* pending thread jobs and fd waits:
@@ -177,7 +184,7 @@ void weft__wake_all(struct weft__waitq *q, int result);
 void weft__reschedule(void);
 
 /* Whether a checkpoint of t would return -ECANCELED now. */
-bool weft__task_cancelled(const struct weft__task *t);
+bool weft__task_cancelled(struct weft__task *t);
 
 /* A checkpoint: schedule point, then -ECANCELED or 0. */
 int weft__checkpoint(void);

@@ -245,6 +245,7 @@ void weft_started(weft_task_status *st, void *value) {
     weft__list_erase(&t->base.sibling);
     t->base.parent = &g->scope;
     weft__list_push(&g->scope.children, &t->base.sibling);
+    t->rt->cancel_epoch++; /* its chain changed */
     st->started = true;
     st->value = value;
     finish_start(t, 0);
