@@ -27,6 +27,7 @@
 #include "ctx/ctx.h"
 #include "ctx_ucontext.h"
 #include "harness.h"
+#include "workloads.h"
 
 #define OPS ((size_t)10000000)
 #define SLOW_OPS ((size_t)200000)
@@ -91,25 +92,6 @@ static void uc_pingpong(void *ctx, size_t n) {
     uc_bounce(uc_main, uc_co, n / 2);
 }
 
-/* ---- glibc swapcontext ---- */
-
-static ucontext_t swap_main;
-static ucontext_t swap_co;
-
-__attribute__((noinline)) static void swap_bounce(ucontext_t *self,
-                                                  ucontext_t *other,
-                                                  size_t n) {
-    for (size_t i = 0; i < n; i++) swapcontext(self, other);
-}
-
-static void swap_co_body(void) {
-    swap_bounce(&swap_co, &swap_main, SIZE_MAX);
-}
-
-static void swap_pingpong(void *ctx, size_t n) {
-    (void)ctx;
-    swap_bounce(&swap_main, &swap_co, n / 2);
-}
 
 /* ---- bare switch: x86_64, no FP control words ---- */
 
@@ -185,11 +167,8 @@ static void measure_ucontext(struct bench_result *r) {
 }
 
 static void measure_swapcontext(struct bench_result *r) {
-    getcontext(&swap_co);
-    swap_co.uc_stack.ss_sp = new_stack();
-    swap_co.uc_stack.ss_size = STACK_BYTES;
-    makecontext(&swap_co, swap_co_body, 0);
-    bench_measure(r, "glibc swapcontext", "ns/switch", swap_pingpong, NULL,
+    bench_swap_init();
+    bench_measure(r, "glibc swapcontext", "ns/switch", bench_swap_pingpong, NULL,
                   SLOW_OPS, 15);
 }
 

@@ -5,7 +5,8 @@
 # records a run. A later benchmark: add its program to BENCH_PROGS, with
 # its _SOURCES, and a line to bench/run.sh.
 BENCH_CFLAGS = $(WEFT_CFLAGS) -O2
-BENCH_HARNESS = bench/harness.c bench/harness.h
+BENCH_HARNESS = bench/harness.c bench/harness.h bench/workloads.c \
+	bench/workloads.h
 BENCH_PROGS = bench/tasks bench/sync bench/ctx bench/memory
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 

@@ -33,12 +33,12 @@
 #include <weft.h>
 
 #include "harness.h"
+#include "workloads.h"
 
 #define LOCK_OPS ((size_t)2000000)
 #define QUEUE_MSGS ((size_t)1000000)
 #define EVENT_OPS ((size_t)1000000)
-#define SPAWN_GROUP ((size_t)1000)
-#define SPAWN_OPS ((size_t)100 * SPAWN_GROUP)
+#define SPAWN_OPS ((size_t)100 * BENCH_SPAWN_GROUP)
 #define REPEATS 15
 
 /* ---- uncontended acquire + release in one task ---- */
@@ -170,26 +170,6 @@ static void event_pingpong(void *ctx, size_t n) {
     bench_check(weft_spawn(&g, "a", event_a, &h), "weft_spawn");
     bench_check(weft_group_join(&g), "weft_group_join");
     weft_group_destroy(&g);
-}
-
-/* ---- spawn + join (as bench/tasks.c) ---- */
-
-static int empty_task(void *arg) {
-    (void)arg;
-    return 0;
-}
-
-static void spawn_join(void *ctx, size_t n) {
-    (void)ctx;
-    for (size_t done = 0; done < n; done += SPAWN_GROUP) {
-        weft_group g;
-        weft_group_init(&g);
-        for (size_t i = 0; i < SPAWN_GROUP; i++) {
-            bench_check(weft_spawn(&g, NULL, empty_task, NULL), "weft_spawn");
-        }
-        bench_check(weft_group_join(&g), "weft_group_join");
-        weft_group_destroy(&g);
-    }
 }
 
 /* ---- the measurements with tracking on ---- */
@@ -389,7 +369,7 @@ int main(void) {
     measure_onoff(&r, "queue ping-pong", "ns/msg", queue_pingpong,
                   QUEUE_MSGS / 20, 2 * ONOFF_PAIRS);
     report_onoff(&r, "< 5 %", 5);
-    measure_onoff(&r, "spawn+join", "ns/task", spawn_join, SPAWN_OPS / 5,
+    measure_onoff(&r, "spawn+join", "ns/task", bench_spawn_join, SPAWN_OPS / 5,
                   4 * ONOFF_PAIRS);
     report_onoff(&r, "< 5 %", 5);
     measure_onoff(&r, "event hand-off", "ns/handoff", event_pingpong,

@@ -22,45 +22,18 @@
 #include <weft.h>
 
 #include "harness.h"
+#include "workloads.h"
 
 #define YIELD_OPS ((size_t)2000000)
-#define SPAWN_GROUP ((size_t)1000)
-#define SPAWN_OPS ((size_t)100 * SPAWN_GROUP)
+#define SPAWN_OPS ((size_t)100 * BENCH_SPAWN_GROUP)
 #define SLEEPERS ((size_t)10000)
 #define SLEEP_MAX (100 * WEFT_MSEC)
 #define SWAP_OPS ((size_t)200000)
 
-/* ---- glibc swapcontext, one way: the baseline of the switch ---- */
-
-static ucontext_t swap_main;
-static ucontext_t swap_co;
-
-/* Both sides switch from this one call site, as weft's tasks do, so
- * that the return predictor is right on both (see bench/ctx.c). */
-__attribute__((noinline)) static void swap_bounce(ucontext_t *self,
-                                                  ucontext_t *other,
-                                                  size_t n) {
-    for (size_t i = 0; i < n; i++) swapcontext(self, other);
-}
-
-static void swap_co_body(void) {
-    swap_bounce(&swap_co, &swap_main, SIZE_MAX);
-}
-
-static void swap_pingpong(void *ctx, size_t n) {
-    (void)ctx;
-    swap_bounce(&swap_main, &swap_co, n / 2);
-}
-
 static void measure_swapcontext(struct bench_result *r) {
-    static char stack[64 * 1024] __attribute__((aligned(16)));
-    getcontext(&swap_co);
-    swap_co.uc_stack.ss_sp = stack;
-    swap_co.uc_stack.ss_size = sizeof stack;
-    swap_co.uc_link = NULL;
-    makecontext(&swap_co, swap_co_body, 0);
+    bench_swap_init();
     bench_measure(r, "glibc swapcontext, one way", "ns/switch",
-                  swap_pingpong, NULL, SWAP_OPS, 15);
+                  bench_swap_pingpong, NULL, SWAP_OPS, 15);
 }
 
 /* ---- weft_yield ping-pong ---- */
@@ -98,26 +71,6 @@ static void yield_pair(void *ctx, size_t n) {
     weft_group_destroy(&g);
 }
 
-/* ---- spawn + join ---- */
-
-static int empty_task(void *arg) {
-    (void)arg;
-    return 0;
-}
-
-static void spawn_join(void *ctx, size_t n) {
-    (void)ctx;
-    for (size_t done = 0; done < n; done += SPAWN_GROUP) {
-        weft_group g;
-        weft_group_init(&g);
-        for (size_t i = 0; i < SPAWN_GROUP; i++) {
-            bench_check(weft_spawn(&g, NULL, empty_task, NULL), "weft_spawn");
-        }
-        bench_check(weft_group_join(&g), "weft_group_join");
-        weft_group_destroy(&g);
-    }
-}
-
 struct real_results {
     struct bench_result yield;
     struct bench_result yield_fp;
@@ -131,7 +84,7 @@ static int real_main(void *arg) {
     bench_measure(&res->yield_fp, "same, one task did a float division",
                   "ns/switch", yield_pair, res, YIELD_OPS / 4, 15);
     bench_measure(&res->spawn, "spawn+join empty task, groups of 1000",
-                  "ns/task", spawn_join, NULL, SPAWN_OPS, 15);
+                  "ns/task", bench_spawn_join, NULL, SPAWN_OPS, 15);
     return 0;
 }
 
