@@ -117,14 +117,6 @@ void weft__scope_cancel(weft_scope *s, int reason) {
     wake_subtree(s);
 }
 
-bool weft__scope_chain_cancelled(const weft_scope *s) {
-    for (; s; s = s->parent) {
-        if (s->cancelled) return true;
-        if (s->flags & WEFT_SHIELD) return false;
-    }
-    return false;
-}
-
 /* ---- public API ---- */
 
 void weft_scope_enter_at(weft_scope *s, weft_time deadline, unsigned flags,

@@ -34,7 +34,5 @@ void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what);
 /* Cancels s and its subtree for reason; no-op when already cancelled. */
 void weft__scope_cancel(weft_scope *s, int reason);
 
-/* Whether a checkpoint whose innermost scope is s would be cancelled. */
-bool weft__scope_chain_cancelled(const weft_scope *s);
 
 #endif

@@ -104,7 +104,6 @@ static void switch_ctx(struct weft__rt *rt, struct weft__ctx *from,
 #endif
 }
 
-
 static void reap(struct weft__rt *rt) {
     struct weft__task *t = rt->zombie;
     rt->zombie = NULL;
@@ -149,7 +148,7 @@ void weft__reschedule(void) {
     leave_current(rt, false);
 }
 
-static bool chain_cancelled(const weft_scope *s) {
+bool weft__scope_chain_cancelled(const weft_scope *s) {
     for (; s; s = s->parent) {
         if (s->cancelled) return true;
         if (s->flags & WEFT_SHIELD) return false;
@@ -163,7 +162,7 @@ static bool chain_cancelled(const weft_scope *s) {
 bool weft__task_cancelled(struct weft__task *t) {
     uint64_t epoch = t->rt->cancel_epoch;
     if (likely(t->cancel_epoch == epoch)) return t->is_cancelled;
-    t->is_cancelled = chain_cancelled(t->scope_top);
+    t->is_cancelled = weft__scope_chain_cancelled(t->scope_top);
     t->cancel_epoch = epoch;
     return t->is_cancelled;
 }

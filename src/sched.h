@@ -183,6 +183,10 @@ void weft__wake_all(struct weft__waitq *q, int result);
 /* Makes the calling task runnable again and lets the scheduler pick. */
 void weft__reschedule(void);
 
+/* Whether a checkpoint whose innermost scope is s would be cancelled:
+ * some scope from s up to the first shielded one is. */
+bool weft__scope_chain_cancelled(const weft_scope *s);
+
 /* Whether a checkpoint of t would return -ECANCELED now. */
 bool weft__task_cancelled(struct weft__task *t);
 
