@@ -33,7 +33,8 @@ typedef struct weft_leak_info {
     const char *kind; /* "group", "scope", "lock", or the user's kind */
     const char *file; /* creation site (borrowed static string) */
     int line;
-    weft_time created_at; /* weft_now() when it was tracked */
+    weft_time created_at; /* weft_now() when it was tracked (real backend:
+                             from the coarse clock, to a few ms) */
     uint64_t task_id;     /* the creating task (1: the root task) */
 } weft_leak_info;
 
