@@ -19,6 +19,7 @@ void weft__scope_link(weft_scope *s, weft_scope *parent,
     s->parent = parent;
     s->owner = owner;
     s->deadline = WEFT_NEVER;
+    s->chain_epoch = 0; /* nothing cached */
     weft__list_init(&s->children);
     weft__list_init(&s->sibling);
     if (parent) weft__list_push(&parent->children, &s->sibling);
@@ -44,7 +45,6 @@ void weft__scope_enter(struct weft__task *t, weft_scope *s,
     s->site.file = file;
     s->site.line = line;
     t->scope_top = s;
-    t->cancel_epoch = 0; /* its chain changed */
     if (deadline == WEFT_NEVER) return;
     if (deadline <= t->rt->backend->now(t->rt)) {
         weft__scope_cancel(s, WEFT__CANCEL_DEADLINE);
@@ -73,7 +73,6 @@ void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what) {
     }
     weft__scope_unlink(t->rt, s);
     t->scope_top = s->parent;
-    t->cancel_epoch = 0; /* its chain changed */
     s->owner = NULL;
 }
 
@@ -112,9 +111,18 @@ void weft__scope_cancel(weft_scope *s, int reason) {
     if (s->cancelled) return;
     s->cancelled = (uint8_t)reason;
     struct weft__rt *rt = weft__rt_current();
-    rt->cancel_epoch++; /* every task's cached is_cancelled is stale */
+    rt->cancel_epoch++; /* every scope's cached chain state is stale */
     weft__timer_disarm(rt, &s->timer);
     wake_subtree(s);
+}
+
+void weft__scope_move(weft_scope *s, weft_scope *parent) {
+    bool was_cancelled = weft__scope_chain_cancelled(s);
+    weft__list_erase(&s->sibling);
+    s->parent = parent;
+    weft__list_push(&parent->children, &s->sibling);
+    weft__rt_current()->cancel_epoch++; /* its chain changed */
+    if (!was_cancelled && weft__scope_chain_cancelled(s)) wake_subtree(s);
 }
 
 /* ---- public API ---- */
@@ -145,6 +153,7 @@ int weft_scope_exit(weft_scope *s, int rc) {
 
 void weft_scope_cancel(weft_scope *s) {
     weft__task_current("weft_scope_cancel");
+    if (!s->owner) return; /* exited: nothing left to cancel (trio) */
     weft__scope_cancel(s, WEFT__CANCEL_EXPLICIT);
 }
 

@@ -31,6 +31,11 @@ void weft__scope_enter(struct weft__task *t, weft_scope *s,
  * what names the call for the message). */
 void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what);
 
+/* Moves s and its subtree under parent (weft_started). When the subtree
+ * becomes cancelled by the move, its parked tasks wake with -ECANCELED,
+ * as if parent had been cancelled then: cancellation is level-triggered
+ * whatever made the level change. */
+void weft__scope_move(weft_scope *s, weft_scope *parent);
 /* Cancels s and its subtree for reason; no-op when already cancelled. */
 void weft__scope_cancel(weft_scope *s, int reason);
 

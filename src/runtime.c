@@ -115,7 +115,7 @@ static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
     rt->backend = cfg->backend == WEFT_BACKEND_SIM ? &weft__backend_sim
                                                    : &weft__backend_epoll;
     weft__list_init(&rt->tasks);
-    rt->cancel_epoch = 1; /* a new task's 0 is stale */
+    rt->cancel_epoch = 1; /* a new scope's 0 is stale */
     weft__leaks_init(rt, cfg->track_leaks);
     weft__list_init(&rt->jobs);
     pthread_mutex_init(&rt->remote_lock, NULL);

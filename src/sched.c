@@ -148,23 +148,45 @@ void weft__reschedule(void) {
     leave_current(rt, false);
 }
 
-bool weft__scope_chain_cancelled(const weft_scope *s) {
-    for (; s; s = s->parent) {
-        if (s->cancelled) return true;
-        if (s->flags & WEFT_SHIELD) return false;
+/* Level-triggered cancellation is asked at every checkpoint, so each
+ * scope caches the answer for its chain, valid while rt->cancel_epoch
+ * stays the same (a cancel anywhere or a move in the scope tree bumps
+ * it). A walk stops at the first scope that decides: cancelled,
+ * shielded, or already cached; so entering, leaving and joining cost
+ * O(1) whatever the depth of the tree, and only the first checkpoint
+ * after a cancel pays for a walk. */
+bool weft__scope_chain_cancelled(weft_scope *s) {
+    uint64_t epoch = weft__tls_rt->cancel_epoch;
+    if (likely(s->chain_epoch == epoch)) return s->chain_cancelled;
+    weft_scope *end = s;
+    bool cancelled;
+    for (;;) {
+        if (end->chain_epoch == epoch) {
+            cancelled = end->chain_cancelled;
+            break;
+        }
+        if (end->cancelled) {
+            cancelled = true;
+            break;
+        }
+        if ((end->flags & WEFT_SHIELD) || !end->parent) {
+            cancelled = false;
+            break;
+        }
+        end = end->parent;
     }
-    return false;
+    /* The scopes walked below `end` are neither cancelled nor shielded:
+     * their answer is end's. */
+    for (weft_scope *x = s;; x = x->parent) {
+        x->chain_epoch = epoch;
+        x->chain_cancelled = cancelled;
+        if (x == end) break;
+    }
+    return cancelled;
 }
 
-/* Level-triggered cancellation is asked at every checkpoint: the walk up
- * the scope chain is cached until a scope is cancelled anywhere or the
- * task enters or leaves a scope. */
 bool weft__task_cancelled(struct weft__task *t) {
-    uint64_t epoch = t->rt->cancel_epoch;
-    if (likely(t->cancel_epoch == epoch)) return t->is_cancelled;
-    t->is_cancelled = weft__scope_chain_cancelled(t->scope_top);
-    t->cancel_epoch = epoch;
-    return t->is_cancelled;
+    return weft__scope_chain_cancelled(t->scope_top);
 }
 
 int weft__checkpoint(void) {
@@ -253,6 +275,7 @@ bool weft__wake_first(struct weft__waitq *q, int result) {
 
 void weft__requeue(struct weft__wait *w, struct weft__waitq *to) {
     weft__assert(w->q && w->task->state == WEFT__TASK_PARKED);
+    w->task->park_flags |= WEFT__PARK_NOCANCEL;
     weft__list_erase(&w->node);
     w->q->nwaiters--;
     weft__list_push(&to->waiters, &w->node);

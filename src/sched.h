@@ -61,10 +61,6 @@ struct weft__task {
     int state;                   /* enum weft__task_state */
     int result;                  /* fn's return value once DONE */
     weft_scope *scope_top;       /* innermost entered scope */
-    uint64_t cancel_epoch;       /* rt->cancel_epoch when is_cancelled was
-                                    computed; 0: stale (scope entered or
-                                    left since) */
-    bool is_cancelled;           /* cached weft__task_cancelled */
     weft_scope base;             /* outermost scope: child of the group's */
     struct weft__wait *wait;     /* while PARKED */
     unsigned park_flags;         /* WEFT__PARK_* of the current wait */
@@ -106,8 +102,9 @@ struct weft__rt {
     uint64_t next_task_id;
     uint64_t steps;              /* scheduling decisions so far */
     uint64_t cancel_epoch;       /* bumped when a scope is cancelled or a
-                                    task moves in the scope tree: makes
-                                    every task's is_cancelled stale */
+                                    scope moves in the tree: makes every
+                                    scope's cached chain state stale;
+                                    starts at 1 (0: never cached) */
     struct weft__task *zombie;   /* ended task whose stack the loop frees */
     struct weft__task *root;
     size_t nexternal;            /* pending thread jobs and fd waits:
@@ -174,7 +171,9 @@ void weft__wake(struct weft__wait *w, int result);
 bool weft__wake_first(struct weft__waitq *q, int result);
 
 /* Moves w, parked on a queue, to the tail of `to` without waking it
- * (a condition's notify moves its waiters onto the lock's queue). */
+ * (a condition's notify moves its waiters onto the lock's queue). The
+ * waiter got what it waited for and now waits only for its turn, so
+ * from then on cancellation does not wake it: it keeps its place. */
 void weft__requeue(struct weft__wait *w, struct weft__waitq *to);
 
 /* Wakes every waiter of q, oldest first. */
@@ -185,7 +184,7 @@ void weft__reschedule(void);
 
 /* Whether a checkpoint whose innermost scope is s would be cancelled:
  * some scope from s up to the first shielded one is. */
-bool weft__scope_chain_cancelled(const weft_scope *s);
+bool weft__scope_chain_cancelled(weft_scope *s);
 
 /* Whether a checkpoint of t would return -ECANCELED now. */
 bool weft__task_cancelled(struct weft__task *t);

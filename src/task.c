@@ -200,6 +200,7 @@ int weft_group_init_at(weft_group *g, const char *file, int line) {
 int weft_spawn(weft_group *g, const char *name, int (*fn)(void *), void *arg) {
     weft__task_current("weft_spawn");
     check_open(g, "weft_spawn");
+    if (!fn) return -EINVAL;
     struct weft__task *t;
     int rc = spawn_into(g, name, &g->scope, &t);
     if (rc) return rc;
@@ -213,6 +214,7 @@ int weft_start(weft_group *g, const char *name,
                void **value) {
     struct weft__task *self = weft__task_current("weft_start");
     check_open(g, "weft_start");
+    if (!fn) return -EINVAL;
     weft_task_status st;
     memset(&st, 0, sizeof st);
     weft__waitq_init(&st.q, "task start", g, &g->site);
@@ -242,10 +244,7 @@ void weft_started(weft_task_status *st, void *value) {
     }
     weft_group *g = t->group;
     check_open(g, "weft_started");
-    weft__list_erase(&t->base.sibling);
-    t->base.parent = &g->scope;
-    weft__list_push(&g->scope.children, &t->base.sibling);
-    t->rt->cancel_epoch++; /* its chain changed */
+    weft__scope_move(&t->base, &g->scope);
     st->started = true;
     st->value = value;
     finish_start(t, 0);

@@ -123,13 +123,14 @@ static void job_free(struct weft__job *j) {
 void weft__job_done(struct weft__job *j) {
     weft__list_erase(&j->live);
     j->rt->nexternal--;
-    if (j->waiter) {
-        weft__wake(j->waiter, 0);
-        return;
-    }
+    j->done = true;
     /* The caller was cancelled and left: the result is dropped here (the
      * trace's "thread complete, result dropped" event, once traces). */
-    job_free(j);
+    if (j->abandoned) {
+        job_free(j);
+        return;
+    }
+    weft__wake_first(&j->caller, 0); /* none: cancellation woke it first */
 }
 
 /* Delivers what workers posted after the loop stopped looking. */
@@ -155,7 +156,7 @@ void weft__threads_fini(struct weft__rt *rt) {
     while (!weft__list_empty(&rt->jobs)) {
         struct weft__job *j =
             container_of(rt->jobs.next, struct weft__job, live);
-        weft__assert(!j->waiter);
+        weft__assert(j->abandoned);
         weft__timer_disarm(rt, &j->timer);
         weft__list_erase(&j->live);
         rt->nexternal--;
@@ -179,15 +180,17 @@ static int submit_and_wait(struct weft__rt *rt, struct weft__job *j,
         return rc;
     }
     struct weft__wait w;
-    j->waiter = &w;
-    rc = weft__park(NULL, &w, WEFT_NEVER, park_flags);
-    if (rc == -ECANCELED) { /* WEFT_CANCELLABLE: leave it running */
-        j->waiter = NULL;
+    rc = weft__park(&j->caller, &w, WEFT_NEVER, park_flags);
+    if (rc != -ECANCELED) return j->result;
+    /* WEFT_CANCELLABLE: the caller stops waiting; a job that completed
+     * in the same turn is freed by the caller, one still running by
+     * weft__job_done. */
+    if (!j->done) {
+        j->abandoned = true;
         weft__tracked_disown(&j->tracked);
         *left = true;
-        return -ECANCELED;
     }
-    return j->result;
+    return -ECANCELED;
 }
 
 int weft_run_sync_at(int (*fn)(void *), void *arg, unsigned flags,
@@ -204,6 +207,7 @@ int weft_run_sync_at(int (*fn)(void *), void *arg, unsigned flags,
     j->fn = fn;
     j->arg = arg;
     j->heap = cancellable;
+    weft__waitq_init(&j->caller, "run_sync", j, NULL);
     weft__track(&j->tracked, j, "run_sync job", file, line);
     bool left;
     int rc =

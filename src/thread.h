@@ -4,7 +4,10 @@
  * A job is one weft_run_sync call. The calling task parks until the job
  * is done; the backend's offload op decides how fn runs (real: the pool
  * below; sim: inline, done at a seeded virtual time), and hands the job
- * back on the runtime's thread through weft__job_done. From submission
+ * back on the runtime's thread through weft__job_done. The caller parks
+ * on the job's own wait queue, so a completion that comes after a
+ * cancellation already woke it finds the queue empty and wakes nobody.
+ * From submission
  * to done the job is in rt->jobs and counted in rt->nexternal, so the
  * loop knows an outside event may still wake a task.
  *
@@ -24,8 +27,12 @@ struct weft__job {
     int (*fn)(void *);
     void *arg;                 /* borrowed from the caller */
     int result;                /* fn's, written before done */
-    struct weft__wait *waiter; /* the caller's wait; NULL once the
-                                  caller was cancelled and left */
+    struct weft__waitq caller; /* the caller, while it waits: whoever
+                                  wakes it (completion or cancellation)
+                                  dequeues it first */
+    bool done;                 /* weft__job_done ran */
+    bool abandoned;            /* the caller was cancelled and left:
+                                  job_done frees it */
     bool heap;                 /* allocated (WEFT_CANCELLABLE) */
     struct weft__tracked tracked;
 };

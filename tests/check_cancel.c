@@ -332,6 +332,75 @@ START_TEST(cancel_racing_completion_is_consistent) {
 }
 END_TEST
 
+/* ---- regressions ---- */
+
+/* Issue 7: weft_scope_cancel on a scope that had already exited
+ * dereferenced its cleared owner (SIGSEGV). It must be a no-op, as in
+ * trio: a later checkpoint of the task that left it is not cancelled. */
+static int cancel_after_exit(void *arg) {
+    int *after = arg;
+    weft_scope s;
+    weft_scope_enter(&s, WEFT_NEVER, 0);
+    weft_scope_exit(&s, 0);
+    weft_scope_cancel(&s);
+    weft_scope_cancel(&s); /* still idempotent */
+    *after = weft_yield();
+    return 0;
+}
+
+START_TEST(regress_7_cancel_of_exited_scope_is_a_noop) {
+    int after = 1;
+    ck_assert_run(run_both(_i, cancel_after_exit, &after), 0, _i);
+    ck_assert_int_eq(after, 0);
+}
+END_TEST
+
+/* The common case: a supervisor cancels a worker's published scope at
+ * any point of the worker's life, including just after it left. */
+struct published {
+    weft_scope *scope; /* the worker's, while it may be cancelled */
+    bool left;         /* the worker exited its scope */
+    int in_scope;      /* the worker's sleep inside its scope */
+    int after;         /* its checkpoint after leaving */
+};
+
+static int published_worker(void *arg) {
+    struct published *p = arg;
+    weft_scope s;
+    weft_move_on_after(&s, 3 * WEFT_MSEC);
+    p->scope = &s;
+    p->in_scope = weft_sleep(2 * WEFT_MSEC);
+    weft_scope_exit(&s, p->in_scope);
+    p->left = true;
+    weft_yield();
+    p->after = weft_sleep(WEFT_MSEC);
+    p->scope = NULL;
+    return 0;
+}
+
+static int supervisor(void *arg) {
+    struct published *p = arg;
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "worker", published_worker, p);
+    while (!p->scope) weft_yield();
+    weft_sleep((weft_time)(weft_random() % 4) * WEFT_MSEC);
+    if (p->scope) weft_scope_cancel(p->scope);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    return rc;
+}
+
+START_TEST(regress_7_supervisor_cancels_scope_the_worker_left) {
+    struct published p;
+    memset(&p, 0, sizeof p);
+    ck_assert_run(run_sim((uint64_t)_i, supervisor, &p), 0, _i);
+    ck_assert_msg(p.left && p.after == 0, "after=%d seed=%d", p.after, _i);
+    ck_assert_msg(p.in_scope == 0 || p.in_scope == -ECANCELED, "seed=%d",
+                  _i);
+}
+END_TEST
+
 /* ---- misuse ---- */
 
 static int bad_nesting(void *arg) {
@@ -374,6 +443,7 @@ Suite *cancel_suite(void) {
     tcase_add_test(tc, cancel_zero_duration_is_already_expired);
     tcase_add_test(tc, cancel_effective_deadline_stops_at_shield);
     tcase_add_test(tc, cancel_deadline_same_instant_as_wakeup_explores_both);
+    tcase_set_timeout(tc, 120); /* thousands of sim runs: loaded CI */
     suite_add_tcase(s, tc);
 
     tc = tcase_create("cancel");
@@ -383,6 +453,14 @@ Suite *cancel_suite(void) {
     tcase_add_test(tc, cancel_shield_own_deadline_applies);
     tcase_add_loop_test(tc, cancel_wakes_parked_task_at_once, 0, 200);
     tcase_add_loop_test(tc, cancel_racing_completion_is_consistent, 0, 1000);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("regress");
+    tcase_add_loop_test(tc, regress_7_cancel_of_exited_scope_is_a_noop, 0, 3);
+    tcase_add_loop_test(tc, regress_7_supervisor_cancels_scope_the_worker_left,
+                        1, 300);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("misuse");

@@ -2,7 +2,11 @@
  * fan out and wait (API.md "Patterns"; suite patterns), and the replay of
  * a run of all three from its seed. Loop tests run index 0 under the real
  * backend and 1..N under sim with that seed (run_both); exact virtual
- * times are asserted under sim only. Every run must leak nothing
+ * times are asserted under sim only. A case whose outcome depends on
+ * which sleep ends first starts at index 1: on a loaded machine real
+ * sleeps of 10 and 20 ms may end in either order. Under the real backend
+ * such outcomes are tested with an order fixed by construction (a call
+ * that returns at once against calls that sleep for an hour). Every run must leak nothing
  * (weft_leaks() after weft_run). retry, the completion stream, and the
  * misuse and oom cases have programs of their own
  * (tests/check_patterns_*.c). */
@@ -208,6 +212,22 @@ START_TEST(patterns_race_outer_cancel_returns_ecanceled) {
 }
 END_TEST
 
+/* Real backend, order by construction: the winner returns at once, the
+ * losers would sleep for an hour. */
+START_TEST(patterns_race_real_winner_cancels_losers) {
+    struct race_case c = {.jobs = {{.sleep = (3600 * WEFT_SEC)},
+                                   {.sleep = 0, .rc = 6},
+                                   {.sleep = (3600 * WEFT_SEC)}},
+                          .n = 3};
+    ck_assert_int_eq(run_real(race_body, &c), 0);
+    ck_assert_int_eq(c.rc, 6);
+    ck_assert_uint_eq(c.winner, 1);
+    ck_assert_int_eq(c.jobs[0].got, -ECANCELED);
+    ck_assert_int_eq(c.jobs[2].got, -ECANCELED);
+    ck_assert_int_eq(weft_leaks(NULL, 0), 0);
+}
+END_TEST
+
 /* Two calls succeed at the same virtual instant: the schedule decides;
  * across seeds the simulator must explore both outcomes. */
 static int tie_counts[2];
@@ -406,10 +426,11 @@ void patterns_add_cases(Suite *s) {
     tcase_add_loop_test(tc, patterns_gather_collect_errors_runs_every_call, 0,
                         100);
     tcase_add_loop_test(tc, patterns_gather_no_calls_is_a_checkpoint, 0, 3);
-    tcase_add_loop_test(tc, patterns_race_first_success_wins, 0, 100);
-    tcase_add_loop_test(tc, patterns_race_all_fail_returns_first_failure, 0,
+    tcase_add_loop_test(tc, patterns_race_first_success_wins, 1, 100);
+    tcase_add_loop_test(tc, patterns_race_all_fail_returns_first_failure, 1,
                         100);
     tcase_add_test(tc, patterns_race_tie_is_explored_by_seed);
+    tcase_add_test(tc, patterns_race_real_winner_cancels_losers);
     tcase_add_loop_test(tc, patterns_bounded_map_never_exceeds_limit, 0, 200);
     tcase_add_loop_test(tc, patterns_bounded_map_limit_above_n_runs_all_at_once,
                         0, 50);
@@ -423,10 +444,10 @@ void patterns_add_cases(Suite *s) {
     tcase_add_loop_test(tc, patterns_gather_first_error_cancels_rest, 0, 300);
     tcase_add_loop_test(tc, patterns_gather_outer_cancel_returns_ecanceled, 1,
                         100);
-    tcase_add_loop_test(tc, patterns_race_losers_cancelled_and_awaited, 0, 100);
-    tcase_add_loop_test(tc, patterns_race_outer_cancel_returns_ecanceled, 0,
+    tcase_add_loop_test(tc, patterns_race_losers_cancelled_and_awaited, 1, 100);
+    tcase_add_loop_test(tc, patterns_race_outer_cancel_returns_ecanceled, 1,
                         100);
-    tcase_add_loop_test(tc, patterns_bounded_map_first_error_cancels_rest, 0,
+    tcase_add_loop_test(tc, patterns_bounded_map_first_error_cancels_rest, 1,
                         300);
     tcase_add_loop_test(tc, patterns_bounded_map_outer_cancel_stops_starting, 1,
                         100);

@@ -110,6 +110,53 @@ START_TEST(patterns_completions_destroy_with_open_scope_aborts) {
 }
 END_TEST
 
+/* Issue 7: destroying a stream while another task waits in next()
+ * overwrote the stream under the parked reader, which then segfaulted.
+ * Like every other object, it is misuse with a clear message. */
+struct stream_reader {
+    weft_completions cs;
+    bool ready;   /* cs is initialised */
+    bool entered; /* the reader is in next() */
+};
+
+static int sleep_long(void *arg) {
+    (void)arg;
+    return weft_sleep(WEFT_SEC);
+}
+
+static int reader(void *arg) {
+    struct stream_reader *r = arg;
+    while (!r->ready) weft_yield();
+    r->entered = true;
+    return weft_completions_next(&r->cs, NULL, NULL);
+}
+
+static int destroy_under_reader(void *arg) {
+    (void)arg;
+    static struct stream_reader r;
+    weft_call calls[1] = {{sleep_long, NULL, "sleeper"}};
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "reader", reader, &r);
+    weft_completions_init(&r.cs, calls, 1, 0); /* its scope is innermost */
+    r.ready = true;
+    while (!r.entered) weft_yield();
+    for (int i = 0; i < 50; i++) weft_yield(); /* it parks in next() */
+    weft_completions_destroy(&r.cs);
+    return 0;
+}
+
+static void destroy_under_reader_child(void *arg) {
+    run_sim((uint64_t)(intptr_t)arg, destroy_under_reader, NULL);
+}
+
+START_TEST(regress_7_completions_destroy_with_reader_aborts) {
+    expect_abort(destroy_under_reader_child, (void *)(intptr_t)_i,
+                 "weft_completions_destroy", "1 task(s) still wait",
+                 "'reader'", NULL);
+}
+END_TEST
+
 /* ---- out of memory: fail allocation 1, 2, 3... until it succeeds ---- */
 
 static int ran_after_checkpoint(void *p) {
@@ -207,6 +254,8 @@ void patterns_add_cases(Suite *s) {
         tc, patterns_completions_next_after_destroy_aborts, SIGABRT);
     tcase_add_test_raise_signal(
         tc, patterns_completions_destroy_with_open_scope_aborts, SIGABRT);
+    tcase_add_loop_test(tc, regress_7_completions_destroy_with_reader_aborts,
+                        1, 20);
     suite_add_tcase(s, tc);
 
     if (OOM_AVAILABLE) {

@@ -406,6 +406,82 @@ START_TEST(sync_waiters_served_fifo_without_barging) {
 }
 END_TEST
 
+/* ---- regressions ---- */
+
+/* Issue 7: a condition waiter that was notified (so queued for the lock)
+ * and then cancelled was re-queued at the tail of the lock's queue: a
+ * later acquirer got the lock before it. A notified waiter keeps its
+ * place and reports success. */
+struct cond_order {
+    weft_lock lk;
+    weft_cond c;
+    weft_scope *waiter_scope;
+    bool notified;
+    int wait_rc;
+    char order[3];
+    int norder;
+};
+
+static int notified_waiter(void *arg) {
+    struct cond_order *o = arg;
+    weft_scope s;
+    weft_scope_enter(&s, WEFT_NEVER, 0);
+    o->waiter_scope = &s;
+    weft_lock_acquire(&o->lk);
+    o->wait_rc = weft_cond_wait(&o->c);
+    o->order[o->norder++] = 'W';
+    weft_lock_release(&o->lk);
+    o->waiter_scope = NULL;
+    return weft_scope_exit(&s, 0);
+}
+
+static int late_acquirer(void *arg) {
+    struct cond_order *o = arg;
+    while (!o->notified) weft_yield();
+    int rc = weft_lock_acquire(&o->lk);
+    o->order[o->norder++] = 'L';
+    weft_lock_release(&o->lk);
+    return rc;
+}
+
+static int notifier(void *arg) {
+    struct cond_order *o = arg;
+    while (weft_cond_waiters(&o->c) == 0) weft_yield();
+    weft_lock_acquire(&o->lk);
+    weft_cond_notify(&o->c, 1);
+    o->notified = true;
+    while (weft_lock_waiters(&o->lk) < 2) weft_yield(); /* W, then L */
+    weft_scope_cancel(o->waiter_scope);
+    weft_yield();
+    return weft_lock_release(&o->lk);
+}
+
+static int cond_order_body(void *arg) {
+    struct cond_order *o = arg;
+    weft_lock_init(&o->lk);
+    weft_cond_init(&o->c, &o->lk);
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "waiter", notified_waiter, o);
+    weft_spawn(&g, "late", late_acquirer, o);
+    weft_spawn(&g, "notifier", notifier, o);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    weft_cond_destroy(&o->c);
+    weft_lock_destroy(&o->lk);
+    return rc;
+}
+
+START_TEST(regress_7_notified_then_cancelled_waiter_keeps_its_place) {
+    struct cond_order o;
+    memset(&o, 0, sizeof o);
+    RUN_OK(_i, cond_order_body, &o);
+    ck_assert_msg(o.norder == 2 && o.order[0] == 'W' && o.order[1] == 'L',
+                  "lock order %.2s; seed=%d", o.order, _i);
+    ck_assert_int_eq(o.wait_rc, 0);
+}
+END_TEST
+
 Suite *sync_suite(void);
 Suite *sync_suite(void) {
     Suite *s = suite_create("sync");
@@ -419,6 +495,12 @@ Suite *sync_suite(void) {
     tcase_add_loop_test(tc, cond_cancelled_wait_reacquires_lock, 0, 50);
     tcase_add_loop_test(tc, cond_cancelled_waiter_consumes_no_notify, 1, 500);
     tcase_add_loop_test(tc, event_cancelled_wait_is_ecanceled, 0, 20);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("regress");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(
+        tc, regress_7_notified_then_cancelled_waiter_keeps_its_place, 0, 300);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("timeout");

@@ -350,6 +350,105 @@ START_TEST(task_spawn_outside_runtime_aborts) {
 }
 END_TEST
 
+/* ---- regressions ---- */
+
+/* Issue 7: weft_spawn and weft_start with a NULL function returned 0 and
+ * the task segfaulted. */
+static int spawn_null(void *arg) {
+    int *rcs = arg;
+    weft_group g;
+    weft_group_init(&g);
+    rcs[0] = weft_spawn(&g, "null", NULL, NULL);
+    rcs[1] = weft_start(&g, "null", NULL, NULL, NULL);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    return rc;
+}
+
+START_TEST(regress_7_spawn_null_function_is_einval) {
+    int rcs[2] = {0, 0};
+    ck_assert_run(run_both(_i, spawn_null, rcs), 0, _i);
+    ck_assert_int_eq(rcs[0], -EINVAL);
+    ck_assert_int_eq(rcs[1], -EINVAL);
+}
+END_TEST
+
+/* Issue 7: a task started into a group that was already cancelled moves
+ * under the cancelled scope at weft_started; a helper it had spawned
+ * before, parked on an event, was never woken (the run ended in
+ * -EDEADLK). Level-triggered cancellation must reach it. */
+struct moved {
+    int helper_rc;
+    int start_rc;
+};
+
+static int parked_helper(void *arg) {
+    struct moved *m = arg;
+    weft_event never;
+    weft_event_init(&never);
+    m->helper_rc = weft_event_wait(&never);
+    weft_event_destroy(&never);
+    return 0;
+}
+
+static int server_with_helper(void *arg, weft_task_status *st) {
+    weft_group h;
+    weft_group_init(&h);
+    weft_spawn(&h, "helper", parked_helper, arg);
+    for (int i = 0; i < 3; i++) weft_yield(); /* let it park */
+    weft_started(st, NULL);
+    int rc = weft_group_join(&h);
+    weft_group_destroy(&h);
+    return rc;
+}
+
+static int start_into_cancelled(void *arg) {
+    struct moved *m = arg;
+    weft_group g;
+    weft_group_init(&g);
+    weft_group_cancel(&g);
+    /* Started from a shielded scope, the child is not cancelled until it
+     * moves under g. */
+    weft_scope shield;
+    weft_scope_enter(&shield, WEFT_NEVER, WEFT_SHIELD);
+    m->start_rc = weft_start(&g, "server", server_with_helper, m, NULL);
+    weft_scope_exit(&shield, 0);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    return rc;
+}
+
+START_TEST(regress_7_started_into_cancelled_group_wakes_its_helpers) {
+    struct moved m = {1, 1};
+    ck_assert_run(run_both(_i, start_into_cancelled, &m), 0, _i);
+    ck_assert_int_eq(m.start_rc, 0);
+    ck_assert_int_eq(m.helper_rc, -ECANCELED);
+}
+END_TEST
+
+/* Issue 7: unwinding a chain of nested groups was quadratic: every join
+ * walked the scope chain up to the root (depth 16k took 16 s, 100k did
+ * not finish in 300 s). 50,000 levels must unwind well inside the case's
+ * timeout. */
+#define CHAIN_DEPTH 50000
+
+static int chain_level(void *arg) {
+    intptr_t left = (intptr_t)arg;
+    if (left == 0) return weft_yield();
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "level", chain_level, (void *)(left - 1));
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    return rc;
+}
+
+START_TEST(regress_7_deep_group_chain_unwinds_in_linear_time) {
+    ck_assert_run(run_sim(1, chain_level, (void *)(intptr_t)CHAIN_DEPTH), 0,
+                  1);
+}
+END_TEST
+
 Suite *task_suite(void);
 Suite *task_suite(void) {
     Suite *s = suite_create("task");
@@ -377,6 +476,14 @@ Suite *task_suite(void) {
     tcase_add_test_raise_signal(tc, task_destroy_without_join_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, task_return_inside_group_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, task_spawn_outside_runtime_aborts, SIGABRT);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("regress");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, regress_7_spawn_null_function_is_einval, 0, 2);
+    tcase_add_loop_test(
+        tc, regress_7_started_into_cancelled_group_wakes_its_helpers, 0, 200);
+    tcase_add_test(tc, regress_7_deep_group_chain_unwinds_in_linear_time);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -451,6 +451,44 @@ START_TEST(thread_oom_fails_cleanly_then_succeeds) {
 }
 END_TEST
 
+/* ---- regressions ---- */
+
+/* Issue 7: a cancellable run_sync whose scope's deadline fell in the same
+ * loop turn as the job's completion: cancellation woke the caller, then
+ * the completion woke it again through a waiter pointer cancellation had
+ * not cleared (assertion in the wait primitive, abort). Each round races
+ * a deadline of k us against the sim's completion delay (1 us to 1 ms)
+ * or, under real, a worker thread; either outcome is fine, a crash or a
+ * result from the wrong call is not. */
+static int trivial_job(void *arg) {
+    (void)arg;
+    return 5;
+}
+
+static int deadline_vs_completion(void *arg) {
+    int *outcomes = arg; /* [0]: completed, [1]: cancelled */
+    int rounds = harness_is_sim() ? 10000 : 20000;
+    for (int i = 0; i < rounds; i++) {
+        weft_scope s;
+        weft_move_on_after(&s, (weft_time)(i % 1000 + 1) * WEFT_USEC);
+        int rc = weft_run_sync(trivial_job, NULL, WEFT_CANCELLABLE);
+        rc = weft_scope_exit(&s, rc);
+        fast_check(rc == 5 || rc == 0);
+        outcomes[rc == 5 ? 0 : 1]++;
+    }
+    return 0;
+}
+
+START_TEST(regress_7_cancellable_deadline_same_turn_as_completion) {
+    int outcomes[2] = {0, 0};
+    RUN_OK(_i, deadline_vs_completion, outcomes);
+    if (harness_is_sim()) { /* both outcomes happen over the rounds */
+        ck_assert_int_gt(outcomes[0], 0);
+        ck_assert_int_gt(outcomes[1], 0);
+    }
+}
+END_TEST
+
 Suite *thread_suite(void);
 Suite *thread_suite(void) {
     Suite *s = suite_create("thread");
@@ -477,6 +515,12 @@ Suite *thread_suite(void) {
     tc = tcase_create("timeout");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, thread_saturated_pool_does_not_stall_timers_real);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("regress");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(
+        tc, regress_7_cancellable_deadline_same_turn_as_completion, 0, 21);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("misuse");

@@ -33,6 +33,9 @@ struct weft_scope {
     weft_time deadline;
     unsigned flags;                /* WEFT_SHIELD, WEFT_FAIL, internal */
     uint8_t cancelled;             /* cancel reason, 0 while not cancelled */
+    bool chain_cancelled;          /* cached: a checkpoint here is
+                                      cancelled (src/sched.c) */
+    uint64_t chain_epoch;          /* runtime epoch of that cache; 0: none */
     bool caught;                   /* exit absorbed a cancellation */
     struct weft__site site;        /* where it was entered */
     weft_time entered_at;          /* for leak reports; 0: not tracked */
@@ -54,7 +57,10 @@ WEFT_API void weft_scope_enter_at(weft_scope *s, weft_time deadline,
 WEFT_API int weft_scope_exit(weft_scope *s, int rc);
 
 /* Cancels s and everything nested in it; parked tasks inside wake with
- * -ECANCELED. Idempotent; may be called from any task of the runtime. */
+ * -ECANCELED. Idempotent; may be called from any task of the runtime.
+ * On a scope that has already exited it does nothing (as in trio): a
+ * supervisor may cancel a worker's published scope at any time while
+ * the scope's memory is alive. */
 WEFT_API void weft_scope_cancel(weft_scope *s);
 
 /* Whether s's exit turned a cancellation into its result. */

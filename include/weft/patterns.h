@@ -149,7 +149,8 @@ WEFT_API int weft_completions_next(weft_completions *cs, size_t *index,
  * frees what the stream holds; results not read are dropped. Waits
  * even when the caller is cancelled. Must be called by the task that
  * called init, with the stream as its innermost group or scope. Misuse:
- * cs not open, or another scope or group still open inside it. */
+ * cs not open, another scope or group still open inside it, or another
+ * task still waiting in weft_completions_next. */
 WEFT_API void weft_completions_destroy(weft_completions *cs);
 
 #ifdef __cplusplus

@@ -51,8 +51,9 @@ WEFT_API int weft_group_init_at(weft_group *g, const char *file, int line);
  * the group's lifetime (may be NULL). Not a checkpoint: the new task
  * runs at the caller's next checkpoint or later. A task spawned into a
  * cancelled group still starts; its first checkpoint gets -ECANCELED.
- * Errors: -ENOMEM (no stack; the message names vm.max_map_count when
- * the kernel refused a mapping). Misuse: g joined or not open. */
+ * Errors: -EINVAL (fn is NULL), -ENOMEM (no stack; the message names
+ * vm.max_map_count when the kernel refused a mapping). Misuse: g joined
+ * or not open. */
 WEFT_API int weft_spawn(weft_group *g, const char *name, int (*fn)(void *),
                         void *arg);
 
@@ -60,7 +61,10 @@ WEFT_API int weft_spawn(weft_group *g, const char *name, int (*fn)(void *),
  * (then returns 0 with *value = v, when value is not NULL) or ends
  * first (then returns its result, or -EINVAL if that was 0; the result
  * is not added to g). Until it calls weft_started the child is
- * cancelled with the caller. Checkpoint. Errors: -ENOMEM. */
+ * cancelled with the caller; when it moves into g and g is already
+ * cancelled, its whole subtree is cancelled then (tasks it spawned that
+ * are parked wake with -ECANCELED). Checkpoint. Errors: -EINVAL (fn is
+ * NULL), -ENOMEM. */
 WEFT_API int weft_start(weft_group *g, const char *name,
                         int (*fn)(void *arg, weft_task_status *st), void *arg,
                         void **value);

@@ -102,6 +102,14 @@ void weft_completions_destroy(weft_completions *cs) {
                      "weft_completions_destroy: the stream belongs to the "
                      "task that initialised it");
     }
+    const struct weft__wait *w = weft__waitq_first(&cs->ready_q);
+    if (unlikely(w)) { /* destroying would pull the stream from under it */
+        weft__misuse(cs, cs->group.site.file, cs->group.site.line,
+                     "weft_completions_destroy: %zu task(s) still wait in "
+                     "weft_completions_next, the oldest '%s' (id %llu)",
+                     cs->ready_q.nwaiters, w->task->name ? w->task->name : "?",
+                     (unsigned long long)w->task->id);
+    }
     if (cs->nworkers) weft_group_cancel(&cs->group);
     weft_group_join(&cs->group);
     weft_group_destroy(&cs->group);

@@ -5,10 +5,12 @@
  * tail of the lock's queue (trio's repark) and marks it notified. The
  * lock's release then hands the lock over and wakes it: notified waiters
  * take the lock in notify order, a later acquirer cannot barge in, and
- * notify_all wakes tasks one at a time, not as a herd. A waiter woken by
- * cancellation takes the lock back ignoring cancellation, so the caller
- * holds the lock on every return; it reports -ECANCELED only if it was
- * not notified, so a notify is never lost to a cancellation. */
+ * notify_all wakes tasks one at a time, not as a herd. Once moved, a
+ * waiter is no longer woken by cancellation (weft__requeue): it keeps
+ * its place in the lock's queue and reports success, so a notify is
+ * never lost to a cancellation. A waiter cancelled before any notify
+ * takes the lock back ignoring cancellation, so the caller holds the
+ * lock on every return, and reports -ECANCELED. */
 #include "config.h"
 
 #include "sync/sync.h"
@@ -44,8 +46,9 @@ int weft_cond_wait(weft_cond *c) {
         weft__assert(weft__lock_held_by(lk, t));
         return 0;
     }
-    weft__lock_take_nocancel(lk, t); /* cancelled on either queue */
-    return w.data ? 0 : rc;
+    weft__assert(!w.data); /* cancelled on the condition's queue */
+    weft__lock_take_nocancel(lk, t);
+    return rc;
 }
 
 /* The one place waiters are notified (trace point: cond notify). */
