@@ -218,13 +218,22 @@ static const char *judge(const struct sk_plan *p, int st, const char *err,
     return why;
 }
 
-/* Prints the last lines of the child's stderr, indented. */
+/* Prints 25 lines of the child's stderr, indented: from a sanitizer's
+ * report when there is one (its first lines name the fault), else the
+ * last ones. */
 static void print_tail(const char *err) {
-    const char *start = err + strlen(err);
-    for (int lines = 0; start > err && lines <= 25; start--) {
-        if (start[-1] == '\n') lines++;
+    const char *start = strstr(err, "ERROR: AddressSanitizer");
+    if (!start) start = strstr(err, "runtime error:");
+    if (start) {
+        while (start > err && start[-1] != '\n') start--;
+    } else {
+        start = err + strlen(err);
+        for (int lines = 0; start > err && lines <= 25; start--) {
+            if (start[-1] == '\n') lines++;
+        }
     }
-    for (const char *l = start; *l;) {
+    int lines = 0;
+    for (const char *l = start; *l && lines++ < 25;) {
         size_t n = strcspn(l, "\n");
         printf("    %.*s\n", (int)n, l);
         l += n + (l[n] == '\n');

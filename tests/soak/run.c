@@ -97,6 +97,9 @@ struct sk_scope *sk_op_begin(struct sk_ctx *c) {
     weft_time rel = sk_rand(3) ? (weft_time)sk_rand(3000) * WEFT_USEC
                                : WEFT_NEVER;
     unsigned flags = sk_rand(8) == 0 ? WEFT_SHIELD : 0;
+    /* A shield without a deadline could wait for a counterpart that the
+     * cancellation it keeps out has stopped (a put with no getter left). */
+    if (flags && rel == WEFT_NEVER) rel = (weft_time)sk_rand(3000) * WEFT_USEC;
     if (sk_rand(4) == 0) flags |= WEFT_FAIL;
     return sk_enter(c, rel, flags);
 }

@@ -29,7 +29,9 @@ struct q_ops {
     static int kind##_try_put(void *q, const void *i) {                        \
         return weft_##kind##_try_put(q, i);                                    \
     }                                                                          \
-    static int kind##_get(void *q, void *i) { return weft_##kind##_get(q, i); } \
+    static int kind##_get(void *q, void *i) {                                  \
+        return weft_##kind##_get(q, i);                                        \
+    }                                                                          \
     static int kind##_try_get(void *q, void *i) {                              \
         return weft_##kind##_try_get(q, i);                                    \
     }                                                                          \

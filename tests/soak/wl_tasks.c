@@ -120,11 +120,12 @@ static int deep_task(void *arg);
 
 static void deep_nest(struct deep *d, int k) {
     struct sk_group g;
+    struct deep next; /* lives until the join */
     sk_group_init(&d->c, &g);
     if (k > 0) {
         deep_nest(d, k - 1);
     } else if (d->level > 0) {
-        struct deep next = {sk_child(&d->c, &g), d->level - 1, d->nest};
+        next = (struct deep){sk_child(&d->c, &g), d->level - 1, d->nest};
         SK_CHECK(&d->c, weft_spawn(&g.g, "deep", deep_task, &next) == 0);
     }
     SK_CHECK_RC(&d->c, weft_yield());
