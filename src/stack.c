@@ -22,8 +22,6 @@
 #include <sanitizer/asan_interface.h>
 #endif
 
-#define DEFAULT_STACK_SIZE ((size_t)256 * 1024)
-#define MIN_STACK_SIZE ((size_t)16 * 1024)
 #define SLAB_BYTES ((size_t)16 * 1024 * 1024)
 #define COLOR_PAGES 16 /* top lowered by 0-15 pages ... */
 #define COLOR_LINES 32 /* ... and 0-31 cache lines */
@@ -55,11 +53,12 @@ static size_t read_max_map_count(void) {
     return v;
 }
 
-int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
+void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     memset(p, 0, sizeof *p);
     p->page = (size_t)sysconf(_SC_PAGESIZE);
-    if (size == 0) size = DEFAULT_STACK_SIZE;
-    if (size < MIN_STACK_SIZE) return -EINVAL;
+    if (size == 0) size = WEFT_STACK_SIZE_DEFAULT;
+    /* Checked by conf.c: far from SIZE_MAX, so rounding cannot wrap. */
+    weft__assert(size >= WEFT_STACK_SIZE_MIN && size <= WEFT_STACK_SIZE_MAX);
     p->size = (size + p->page - 1) & ~(p->page - 1);
     p->stride = p->page + p->size + COLOR_PAGES * p->page;
     p->guard_mode = guard_mode;
@@ -68,7 +67,6 @@ int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     if (guard_mode == WEFT_STACK_GUARD_AUTO) {
         p->guard_budget = read_max_map_count() / 8;
     }
-    return 0;
 }
 
 static void unregister_slab(struct weft__slab *s) {

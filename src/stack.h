@@ -47,9 +47,10 @@ struct weft__stacks {
     size_t ncarved;           /* stacks carved so far: picks colors */
 };
 
-/* Rounds size (0: default) and prepares an empty pool. -EINVAL below
- * the minimum. Allocates nothing. */
-int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode);
+/* Rounds size (0: the default; else within WEFT_STACK_SIZE_MIN..MAX,
+ * checked by conf.c) up to pages and prepares an empty pool. Allocates
+ * nothing. */
+void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode);
 void weft__stacks_fini(struct weft__stacks *p);
 
 /* A stack from the pool, or from a new slab. 0, or -ENOMEM (when the

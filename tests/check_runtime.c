@@ -1,5 +1,5 @@
-/* tests/check_runtime.c: weft_run, its configuration and environment,
- * the clock, determinism of the simulator and deadlock reports. */
+/* tests/check_runtime.c: weft_run (its configuration: check_config.c),
+ * the clock, determinism of the simulator, deadlock reports and fork. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,55 +33,7 @@ static int nothing(void *arg) {
     return 0;
 }
 
-/* ---- environment and configuration ---- */
-
-struct env_case {
-    const char *var;
-    const char *value;
-    int want;
-    const char *message;
-};
-
-static const struct env_case env_cases[] = {
-    {"WEFT_BACKEND", "epoll", -EINVAL, "WEFT_BACKEND='epoll' is not valid; accepted: real, sim"},
-    {"WEFT_SEED", "12abc", -EINVAL, "WEFT_SEED='12abc' is not valid"},
-    {"WEFT_SEED", "-3", -EINVAL, "WEFT_SEED='-3' is not valid"},
-    {"WEFT_SEED", "", -EINVAL, "WEFT_SEED='' is not valid"},
-    {"WEFT_STRATEGY", "pct:3", -EINVAL, "WEFT_STRATEGY='pct:3' is not valid; accepted: random"},
-    {"WEFT_TRACE", "", -EINVAL, "WEFT_TRACE='' is not valid"},
-    {"WEFT_TRACE", "/tmp/x.trace", -ENOTSUP, "trace recording"},
-};
-
-START_TEST(runtime_bad_env_value_is_named_error) {
-    const struct env_case *c = &env_cases[_i];
-    setenv(c->var, c->value, 1);
-    char buf[512];
-    int rc = run_capturing(NULL, nothing, NULL, buf, sizeof buf);
-    ck_assert_int_eq(rc, c->want);
-    ck_assert_msg(strstr(buf, c->message), "stderr was: %s", buf);
-}
-END_TEST
-
-START_TEST(runtime_bad_config_is_einval) {
-    weft_config cfg;
-    weft_config_init(&cfg);
-    char buf[512];
-    cfg.backend = 7;
-    ck_assert_int_eq(run_capturing(&cfg, nothing, NULL, buf, sizeof buf),
-                     -EINVAL);
-    ck_assert(strstr(buf, "weft_config.backend=7"));
-    weft_config_init(&cfg);
-    cfg.stack_size = 4096;
-    ck_assert_int_eq(run_capturing(&cfg, nothing, NULL, buf, sizeof buf),
-                     -EINVAL);
-    ck_assert(strstr(buf, "stack_size"));
-    weft_config_init(&cfg);
-    cfg.stack_guard = 9;
-    ck_assert_int_eq(run_capturing(&cfg, nothing, NULL, buf, sizeof buf),
-                     -EINVAL);
-    ck_assert_int_eq(weft_run(NULL, NULL, NULL), -EINVAL);
-}
-END_TEST
+/* ---- environment ---- */
 
 static int long_sleep(void *arg) {
     weft_time *at = arg;
@@ -260,9 +212,6 @@ Suite *runtime_suite(void);
 Suite *runtime_suite(void) {
     Suite *s = suite_create("runtime");
     TCase *tc = tcase_create("basic");
-    tcase_add_loop_test(tc, runtime_bad_env_value_is_named_error, 0,
-                        sizeof env_cases / sizeof env_cases[0]);
-    tcase_add_test(tc, runtime_bad_config_is_einval);
     tcase_add_test(tc, runtime_env_selects_sim_with_virtual_clock);
     tcase_add_test(tc, runtime_real_sleep_lasts_at_least_its_duration);
     tcase_add_test(tc, runtime_same_seed_same_schedule);

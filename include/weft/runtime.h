@@ -21,12 +21,19 @@ extern "C" {
 #define WEFT_STACK_GUARD_PAGE 1   /* a PROT_NONE page under every stack */
 #define WEFT_STACK_GUARD_CANARY 2 /* canary words only, checked at switch */
 
+/* Task stack sizes (weft_config.stack_size), rounded up to whole pages.
+ * Only the pages a task touches use memory; the rest is address space. */
+#define WEFT_STACK_SIZE_DEFAULT (256 * 1024)        /* 256 KiB */
+#define WEFT_STACK_SIZE_MIN (16 * 1024)             /* 16 KiB */
+#define WEFT_STACK_SIZE_MAX (1024 * 1024 * 1024)    /* 1 GiB */
+
 typedef struct weft_config {
     int backend;            /* WEFT_BACKEND_REAL (default) or _SIM */
     uint64_t seed;          /* sim: the one seed of every choice */
     const char *strategy;   /* sim: "random" (default) */
     const char *trace_path; /* trace file; NULL: none (not in this build) */
     size_t stack_size;      /* per task, bytes; 0: default (256 KiB) */
+                            /* else WEFT_STACK_SIZE_MIN to _MAX */
     int stack_guard;        /* WEFT_STACK_GUARD_*; default AUTO */
     bool track_leaks;       /* leak tracking (weft/leak.h); default on */
     /* room to grow: add fields at the end only */
@@ -37,14 +44,15 @@ WEFT_API void weft_config_init(weft_config *cfg);
 
 /* Runs main(arg) as the root task of a new runtime on the calling thread
  * and returns its result once every task has ended. cfg NULL: defaults.
- * WEFT_BACKEND (real|sim), WEFT_SEED (decimal or 0x hex), WEFT_STRATEGY,
- * WEFT_TRACE and WEFT_TRACK_LEAKS (0|1) override the config where set.
+ * WEFT_BACKEND (real|sim), WEFT_SEED (decimal without leading zeros, or
+ * 0x hex), WEFT_STRATEGY, WEFT_TRACE and WEFT_TRACK_LEAKS (0|1) override
+ * the config where set (docs/GUIDE.md, "Configuration").
  * Before it returns, the run_sync worker threads are joined (waiting
  * for functions a cancelled caller left running) and what is still
  * tracked is reported as leaked (weft/leak.h).
- * Errors (before main runs): -EINVAL for a bad config or environment
- * value (a message on stderr names the variable and the accepted
- * values), -ENOTSUP for a trace path (recording is not built yet),
+ * Errors (before main runs): -EINVAL for a bad config field or
+ * environment value, whichever the backend (one line on stderr names the
+ * field or variable, the value and what is accepted), -ENOTSUP for a trace path (recording is not built yet),
  * -EBUSY when called inside a running task, -ENOMEM.
  * -EDEADLK when every remaining task is blocked with nothing that could
  * wake it (the report on stderr names each task and what it waits on). */
