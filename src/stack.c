@@ -43,7 +43,12 @@ struct free_link {
     struct weft__stack stack;
 };
 
+static size_t pretended_map_limit; /* tests: 0, or the limit to assume */
+
+void weft__stacks_pretend_map_limit(size_t n) { pretended_map_limit = n; }
+
 static size_t read_max_map_count(void) {
+    if (pretended_map_limit) return pretended_map_limit;
     FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
     unsigned long v = 65530;
     if (f) {
@@ -203,19 +208,4 @@ void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st) {
 
 void *weft__stack_top_object(const struct weft__stack *st, size_t objsize) {
     return (void *)(((uintptr_t)st->top - objsize) & ~(uintptr_t)63);
-}
-
-bool weft__stack_find_overflow(const struct weft__stacks *p, const void *addr,
-                               struct weft__stack *st) {
-    const char *a = addr;
-    for (const struct weft__slab *s = p->slabs; s; s = s->next) {
-        if (!s->guarded || a < s->base || a >= s->base + s->len) continue;
-        size_t i = (size_t)(a - s->base) / p->stride;
-        if (a >= s->base + i * p->stride + p->page || i >= s->ncarved) {
-            return false; /* not a guard page */
-        }
-        carve(p, s, i, st);
-        return true;
-    }
-    return false;
 }

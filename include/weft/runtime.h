@@ -15,11 +15,14 @@ extern "C" {
 /* How task stacks are protected against overflow (docs/STACKS.md).
  * PAGE costs two kernel mappings per stack, which caps a process near
  * vm.max_map_count / 2 tasks; CANARY costs one compare per switch and
- * detects an overflow at the next switch instead of at the faulting write. */
+ * detects an overflow at the next switch, or at the first fault once the
+ * task has run off its stack, instead of at the first write below it.
+ * Every mode reports an overflow with a message naming the task. */
 #define WEFT_STACK_GUARD_AUTO 0   /* guard pages while mappings are plenty,
                                      canaries beyond (default) */
 #define WEFT_STACK_GUARD_PAGE 1   /* a PROT_NONE page under every stack */
-#define WEFT_STACK_GUARD_CANARY 2 /* canary words only, checked at switch */
+#define WEFT_STACK_GUARD_CANARY 2 /* canary words only (checked at switch)
+                                     and the fault handler */
 
 /* Task stack sizes (weft_config.stack_size), rounded up to whole pages.
  * Only the pages a task touches use memory; the rest is address space. */
