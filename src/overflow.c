@@ -7,7 +7,8 @@
  * the task ran on through the memory below until it touched something
  * unmapped), or when the task's canary is overwritten. The handler
  * prints one line and aborts; other faults go to the handler installed
- * before. docs/STACKS.md says what each mode catches. */
+ * before (after a hint in a child forked inside a task, src/fork.c).
+ * docs/STACKS.md says what each mode catches. */
 #include "config.h"
 
 #include "overflow.h"
@@ -21,6 +22,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "fork.h"
 #include "sched.h"
 
 #define ALTSTACK_SIZE ((size_t)64 * 1024)
@@ -100,6 +102,12 @@ WEFT__NORETURN static void report(const struct weft__task *t) {
 
 static void on_segv(int sig, siginfo_t *si, void *uc) {
     struct weft__rt *rt = weft__rt_current();
+    if (!rt && weft__fork_inherited()) { /* maybe not ours: a hint */
+        put("weft: segmentation fault in a process forked inside a weft "
+            "task: did it return from the task function? It must not use "
+            "its parent's runtime; it may exec, _exit, or call weft_run "
+            "for a runtime of its own\n");
+    }
     const struct weft__task *t = rt ? rt->current : NULL;
     if (t && (ran_off(t, rt->stacks.page, (uintptr_t)si->si_addr,
                       fault_sp(uc)) ||

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "fork.h"
 #include "overflow.h"
 #include "prng.h"
 #include "sched.h"
@@ -64,6 +65,7 @@ static void rt_fini(struct weft__rt *rt) {
 int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     if (weft__rt_current()) return -EBUSY;
     if (!main_fn) return -EINVAL;
+    weft__fork_watch();
     weft__leaks_forget_last_run();
     weft_config cfg;
     int rc = weft__config_resolve(cfg_in, &cfg);
@@ -75,6 +77,10 @@ int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     weft__tls_rt = rt;
     rc = weft__task_create_root(rt, main_fn, arg);
     if (!rc) rc = weft__sched_loop(rt);
+    if (unlikely(weft__fork_inherited() == rt)) { /* its root returned */
+        weft__misuse(NULL, NULL, 0, "weft_run of a runtime inherited "
+                     "through fork() returned");
+    }
     if (!rc) rc = rt->root_result;
     weft__threads_fini(rt);
     weft__leaks_run_end(rt); /* before rt_fini unmaps the task stacks */

@@ -58,7 +58,10 @@ WEFT_API void weft_config_init(weft_config *cfg);
  * field or variable, the value and what is accepted), -ENOTSUP for a trace path (recording is not built yet),
  * -EBUSY when called inside a running task, -ENOMEM.
  * -EDEADLK when every remaining task is blocked with nothing that could
- * wake it (the report on stderr names each task and what it waits on). */
+ * wake it (the report on stderr names each task and what it waits on).
+ * fork() inside a task: the child must not use the inherited runtime
+ * (weft calls there are misuse); it may exec, _exit, or call weft_run
+ * for a runtime of its own (docs/GUIDE.md, "fork inside a task"). */
 WEFT_API int weft_run(const weft_config *cfg, int (*main)(void *), void *arg);
 
 #ifdef __cplusplus
