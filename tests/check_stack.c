@@ -173,7 +173,8 @@ START_TEST(stack_other_fault_is_not_an_overflow) {
     if (sanitized()) return;
     static const int modes[] = {WEFT_STACK_GUARD_PAGE, WEFT_STACK_GUARD_CANARY};
     char buf[1024];
-    int status = run_in_child(segv_in_task, (void *)&modes[_i], buf, sizeof buf);
+    int status =
+        run_in_child(segv_in_task, (void *)&modes[_i], buf, sizeof buf);
     ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
                   "status=%d stderr=%s", status, buf);
     ck_assert_msg(!strstr(buf, "overflow"), "stderr=%s", buf);

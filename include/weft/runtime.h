@@ -55,7 +55,8 @@ WEFT_API void weft_config_init(weft_config *cfg);
  * tracked is reported as leaked (weft/leak.h).
  * Errors (before main runs): -EINVAL for a bad config field or
  * environment value, whichever the backend (one line on stderr names the
- * field or variable, the value and what is accepted), -ENOTSUP for a trace path (recording is not built yet),
+ * field or variable, the value and what is accepted), -ENOTSUP for a
+ * trace path (recording is not built yet),
  * -EBUSY when called inside a running task, -ENOMEM.
  * -EDEADLK when every remaining task is blocked with nothing that could
  * wake it (the report on stderr names each task and what it waits on).
