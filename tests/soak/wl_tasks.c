@@ -107,9 +107,8 @@ void wl_tree(struct sk_ctx *c) {
     tree_body(&t);
 }
 
-/* ---- deep nesting: a chain of tasks, each in groups nested in itself
- * Run at depth n and 4n; the CPU time of the deeper one must stay near
- * linear (a quadratic walk of the scope chain makes it 16 times more). */
+/* ---- deep nesting: a chain of tasks, each in groups nested in itself,
+ * which must unwind with every join returning its expected result. */
 
 struct deep {
     struct sk_ctx c;
@@ -139,27 +138,13 @@ static int deep_task(void *arg) {
     return 0;
 }
 
-static double cpu_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double deep_run(struct sk_ctx *c, int levels, int nest) {
-    double t0 = cpu_seconds();
-    struct deep d = {*c, levels, nest};
-    deep_task(&d);
-    return cpu_seconds() - t0;
-}
-
+/* Deep nesting must unwind correctly at every depth; that it unwinds
+ * in linear time is checked by check_task's regression case, not here:
+ * the soak asserts behaviour, never a duration. */
 void wl_deep(struct sk_ctx *c) {
     int n = 250 * c->wl->ntasks, nest = (int)sk_rand(4);
-    double small = deep_run(c, n, nest), big = deep_run(c, 4 * n, nest);
-    if (big > 10 * small + 0.05) {
-        sk_fail(c->sk, __FILE__, __LINE__,
-                "nesting 4x deeper took %.0fx the time (%.3f s vs %.3f s): "
-                "not linear", big / small, big, small);
-    }
+    struct deep d = {*c, n, nest};
+    deep_task(&d);
 }
 
 /* ---- weft_start into a group that is already cancelled ----
