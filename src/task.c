@@ -36,9 +36,9 @@ static int task_alloc(struct weft__rt *rt, const char *name,
     rc = weft__stack_get(&rt->stacks, &st);
     if (rc) return rc;
     struct weft__task *t = weft__stack_top_object(&st, sizeof *t);
-    /* Zero all but the leak shadows (only read once marked used): the
-     * struct is cold memory, each line costs a miss. */
-    memset(t, 0, offsetof(struct weft__task, leaks.shadow));
+    /* Zero all but the stack, set below: the struct is cold memory, each
+     * line costs a miss. */
+    memset(t, 0, offsetof(struct weft__task, stack));
     t->stack = st;
     t->rt = rt;
     t->id = ++rt->next_task_id;
@@ -289,7 +289,7 @@ void weft_group_destroy(weft_group *g) {
                                             : "not initialised or destroyed");
     }
     free(g->errs);
-    weft__untrack(&g->tracked);
+    weft__untrack(&g->tracked, g);
     memset(g, 0xff, sizeof *g);
     g->state = GROUP_DEAD;
 }
