@@ -4,7 +4,8 @@
  * in the live list) or free (ptr NULL, in the free list, its gen bumped
  * since its last handle was given out); a live record with an owner is
  * counted once in that owner's nowned; every slot of the pointer table
- * names a live record with user set, and every such record has one.
+ * names a live record that weft_track made, and every such record has
+ * one.
  * Leaks are made known through leak_event only. Nothing here feeds a
  * scheduling decision: the table's address order is never walked and
  * reports follow creation order. */
@@ -25,6 +26,8 @@ static __thread size_t last_nlog;
 static __thread size_t last_nlost;
 
 /* ---- records ---- */
+
+_Static_assert(sizeof(struct weft__leak_rec) <= 64, "a record grew");
 
 /* Records [first, n) of recs become the free list (which was empty),
  * never used: generation 0. */
@@ -63,38 +66,45 @@ static void live_push(struct weft__leak_rec *recs, uint32_t i) {
     recs[0].prev = i;
 }
 
-/* A new live record of obj, owned by the running task: its index, or 0
- * when the table cannot grow. Inlined: every object's init runs it. */
-static inline __attribute__((always_inline)) uint32_t rec_new(struct weft__rt *rt, const void *obj, const char *kind,
-                        const char *file, int line) {
+/* A new live record of obj, owned by the running task, from the free
+ * list (not empty): its index. Inlined: every object's init runs it. The
+ * caller stamps created_at (rec_stamp) once nothing else is left. */
+static inline __attribute__((always_inline)) uint32_t
+rec_new(struct weft__rt *rt, const void *obj, const char *kind,
+        const char *file, int line) {
     struct weft__leak_state *ls = &rt->leaks;
-    if (unlikely(!ls->free) && !table_grow(ls)) return 0;
     uint32_t i = ls->free;
     struct weft__leak_rec *r = &ls->recs[i];
     struct weft__task *t = rt->current;
     ls->free = r->next;
     r->ptr = obj;
     r->kind = kind;
-    r->site.file = file;
-    r->site.line = line;
-    r->created_at = rt->backend->now_coarse(rt);
+    r->file = file;
+    r->line = line;
     r->task_id = t ? t->id : 0;
     r->owner = t;
-    r->user = false;
     if (t) t->leaks.nowned++;
     live_push(ls->recs, i);
     return i;
 }
 
+/* The creation time of record i: last, so that little is live across
+ * the clock's indirect call. */
+static inline __attribute__((always_inline)) void
+rec_stamp(struct weft__rt *rt, uint32_t i) {
+    weft_time now = rt->backend->now_coarse(rt);
+    rt->leaks.recs[i].created_at = now;
+}
+
 /* Record i is no longer live: handles to it stop matching. */
-static inline __attribute__((always_inline)) void rec_free(struct weft__leak_state *ls, uint32_t i) {
+static inline __attribute__((always_inline)) void
+rec_free(struct weft__leak_state *ls, uint32_t i) {
     struct weft__leak_rec *recs = ls->recs;
     struct weft__leak_rec *r = &recs[i];
     recs[r->prev].next = r->next;
     recs[r->next].prev = r->prev;
     if (r->owner) r->owner->leaks.nowned--;
     r->ptr = NULL;
-    r->owner = NULL;
     r->gen++;
     r->next = ls->free;
     ls->free = i;
@@ -111,6 +121,10 @@ static struct weft__leak_rec *rec_of(struct weft__leak_state *ls,
     return r->ptr == obj && r->gen == tr->gen ? r : NULL;
 }
 
+static void track_grown(struct weft__rt *rt, struct weft__tracked *tr,
+                        const void *obj, const char *kind, const char *file,
+                        int line);
+
 void weft__track(struct weft__tracked *tr, const void *obj, const char *kind,
                  const char *file, int line) {
     struct weft__rt *rt = weft__rt_current();
@@ -119,13 +133,26 @@ void weft__track(struct weft__tracked *tr, const void *obj, const char *kind,
     tr->slot = 0;
     tr->gen = 0;
     if (!rt || !rt->leaks.enabled) return;
+    if (unlikely(!rt->leaks.free)) {
+        track_grown(rt, tr, obj, kind, file, line);
+        return;
+    }
     uint32_t i = rec_new(rt, obj, kind, file, line);
-    if (unlikely(!i)) {
+    tr->slot = i;
+    tr->gen = rt->leaks.recs[i].gen;
+    rec_stamp(rt, i);
+}
+
+/* weft__track once the table is full: a separate function, so that the
+ * common path saves few registers. */
+__attribute__((noinline, cold)) static void
+track_grown(struct weft__rt *rt, struct weft__tracked *tr, const void *obj,
+            const char *kind, const char *file, int line) {
+    if (!table_grow(&rt->leaks)) {
         rt->leaks.nuntracked++; /* an _init never fails for tracking */
         return;
     }
-    tr->slot = i;
-    tr->gen = rt->leaks.recs[i].gen;
+    weft__track(tr, obj, kind, file, line);
 }
 
 void weft__untrack(struct weft__tracked *tr, const void *obj) {
@@ -148,8 +175,8 @@ weft_time weft__leak_clock(const struct weft__rt *rt) {
 }
 
 static void info_of(const struct weft__leak_rec *r, weft_leak_info *li) {
-    *li = (weft_leak_info){r->ptr,       r->kind,       r->site.file,
-                           r->site.line, r->created_at, r->task_id};
+    *li = (weft_leak_info){r->ptr,  r->kind,       r->file,
+                           r->line, r->created_at, r->task_id};
 }
 
 /* ---- what is tracked now ---- */
@@ -308,12 +335,8 @@ static void slot_remove(struct weft__leak_state *ls, size_t i) {
 
 /* Frees record i, and its slot when weft_track made it. */
 static void rec_drop(struct weft__leak_state *ls, uint32_t i) {
-    if (ls->recs[i].user) {
-        size_t s = slot_find(ls, ls->recs[i].ptr);
-        weft__assert(s != NO_SLOT && ls->slots[s] == i);
-        slot_remove(ls, s);
-        ls->recs[i].user = false;
-    }
+    size_t s = slot_find(ls, ls->recs[i].ptr);
+    if (s != NO_SLOT && ls->slots[s] == i) slot_remove(ls, s);
     rec_free(ls, i);
 }
 
@@ -425,11 +448,11 @@ int weft_track(const void *ptr, const char *kind, const char *file, int line) {
     struct weft__leak_state *ls = &rt->leaks;
     if (slot_find(ls, ptr) != NO_SLOT) return -EEXIST;
     if (slot_reserve(ls)) return -ENOMEM;
+    if (!ls->free && !table_grow(ls)) return -ENOMEM;
     uint32_t i = rec_new(rt, ptr, kind ? kind : "user", file, line);
-    if (!i) return -ENOMEM;
-    ls->recs[i].user = true;
     slot_put(ls->slots, ls->nslots - 1, ptr, i);
     ls->nused++;
+    rec_stamp(rt, i);
     return 0;
 }
 
@@ -441,7 +464,6 @@ int weft_untrack(const void *ptr) {
     if (s == NO_SLOT) return -ENOENT;
     uint32_t i = ls->slots[s];
     slot_remove(ls, s);
-    ls->recs[i].user = false;
     rec_free(ls, i);
     return 0;
 }

@@ -42,21 +42,21 @@
 struct weft__rt;
 struct weft__task;
 
-/* One tracked object, owned by the tracker. */
+/* One tracked object, owned by the tracker (64 bytes on LP64). */
 struct weft__leak_rec {
     const void *ptr;           /* the object, only compared; NULL: free */
     const char *kind;          /* "group", "lock", ... (static) */
-    struct weft__site site;    /* where it was created */
+    const char *file;          /* where it was created */
+    int line;
+    uint32_t gen;              /* bumped when freed: old handles miss */
     weft_time created_at;
     uint64_t task_id;          /* creating task */
     struct weft__task *owner;  /* weak: the creating task while it runs;
                                   NULL once the runtime took the object
                                   over, or for an object made outside a
                                   task */
-    uint32_t gen;              /* bumped when freed: old handles miss */
     uint32_t prev;             /* live list (index; 0 is its head) */
     uint32_t next;             /* live list, or the free list */
-    bool user;                 /* weft_track's: also in the slot table */
 };
 
 /* Records inside the runtime, before the table needs the heap. */
