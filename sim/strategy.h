@@ -1,5 +1,5 @@
-/* sim/strategy.h: the simulator's scheduling strategies (DESIGN.md
- * "Layers": the strategy interface). A strategy makes every choice of a
+/* sim/strategy.h: the simulator's scheduling strategies (docs/ARCHITECTURE.md
+ * "Strategies"). A strategy makes every choice of a
  * sim run: which runnable task goes next, and the draws that order
  * timers due at the same instant. The explorer (a later issue) adds
  * pct:D, dfs:B and replay:S behind this same interface. */

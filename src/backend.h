@@ -1,4 +1,5 @@
-/* src/backend.h: the backend interface (DESIGN.md, "Layers").
+/* src/backend.h: the backend interface (docs/ARCHITECTURE.md "The
+ * backend interface").
  *
  * One ops object per backend, chosen once per runtime by weft_run. The
  * scheduler core calls only these; nothing above the scheduler knows

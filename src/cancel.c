@@ -1,10 +1,10 @@
-/* src/cancel.c: cancel scopes (DESIGN.md "Layers": tasks; API.md
- * "Cancellation"). Scopes form one tree per runtime: a task's scopes nest
- * under its base scope, which hangs under the scope of its group, which
- * the parent task entered. Cancelling a scope walks its subtree, skipping
- * shielded and already cancelled subtrees, and wakes each parked task
- * whose innermost scope it reaches. Cancellation is level-triggered: a
- * checkpoint looks up the chain of its task's scopes. */
+/* src/cancel.c: cancel scopes (docs/ARCHITECTURE.md "Layers": tasks;
+ * docs/GUIDE.md "Cancellation"). Scopes form one tree per runtime: a task's
+ * scopes nest under its base scope, which hangs under the scope of its group,
+ * which the parent task entered. Cancelling a scope walks its subtree, skipping
+ * shielded and already cancelled subtrees, and wakes each parked task whose
+ * innermost scope it reaches. Cancellation is level-triggered: a checkpoint
+ * looks up the chain of its task's scopes. */
 #include "config.h"
 
 #include "cancel.h"

@@ -1,11 +1,11 @@
-/* src/fork.c: the fork rule (docs/GUIDE.md, "fork"). A child forked
- * inside a task holds a copy of its parent's runtime, but the epoll set
- * and the wake-up eventfd in it are the parent's own kernel objects,
- * shared: a child running that copy would take its parent's wake-ups.
- * So, in the child, a pthread_atfork handler closes the child's copies
- * of those objects (the parent's stay open) and detaches the runtime
- * from the thread: a weft call that needs it is misuse naming fork, and
- * weft_run builds the child a runtime of its own. */
+/* src/fork.c: the fork rule (docs/GUIDE.md, "fork inside a task"). A child
+ * forked inside a task holds a copy of its parent's runtime, but the epoll set
+ * and the wake-up eventfd in it are the parent's own kernel objects, shared: a
+ * child running that copy would take its parent's wake-ups. So, in the child, a
+ * pthread_atfork handler closes the child's copies of those objects (the
+ * parent's stay open) and detaches the runtime from the thread: a weft call
+ * that needs it is misuse naming fork, and weft_run builds the child a runtime
+ * of its own. */
 #include "config.h"
 
 #include "fork.h"

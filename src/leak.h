@@ -1,4 +1,4 @@
-/* src/leak.h: automatic leak tracking of weft objects (API.md "Leak
+/* src/leak.h: automatic leak tracking of weft objects (docs/PATTERNS.md "Leak
  * tracking", include/weft/leak.h).
  *
  * The tracker owns every record, in one growable table of the runtime;

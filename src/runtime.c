@@ -1,4 +1,4 @@
-/* src/runtime.c: weft_run (API.md "Runtime"): takes the checked
+/* src/runtime.c: weft_run (docs/GUIDE.md): takes the checked
  * configuration (conf.c), builds the runtime module by module, runs the
  * scheduler loop, and unwinds in reverse order. */
 #include "config.h"

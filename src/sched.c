@@ -1,5 +1,5 @@
 /* src/sched.c: the run queue, context switches, the wait primitive and
- * the scheduler loop (DESIGN.md "Layers": scheduler).
+ * the scheduler loop (docs/ARCHITECTURE.md "Layers": scheduler).
  * Invariants: a task is in exactly one of runq (RUNNABLE), rt->current
  * (RUNNING), one wait (PARKED) or rt->zombie (DONE); a parked task's
  * park_timer is armed iff its wait has a deadline. */

@@ -1,4 +1,5 @@
-/* src/task.c: tasks and task groups (API.md "Tasks and task groups").
+/* src/task.c: tasks and task groups (docs/GUIDE.md "Tasks and groups
+ * (structured concurrency)").
  * Invariants: g->nrunning counts g's tasks that have not ended, started
  * or not; a task's base scope hangs under its group's scope (under the
  * starter's innermost scope until weft_started); g->errs has room for

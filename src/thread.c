@@ -1,5 +1,5 @@
 /* src/thread.c: weft_run_sync and the real backend's worker pool (see
- * thread.h; DESIGN.md "Threads under sim" for the simulator's side).
+ * thread.h; docs/ARCHITECTURE.md "Threads under sim" for the simulator's side).
  * Invariants: a job is in rt->jobs and counted in rt->nexternal from
  * submission until weft__job_done; a queued job is in pool->queue, and
  * pool->nqueued counts them; only the runtime's thread touches rt->jobs,

@@ -1,4 +1,4 @@
-/* src/thread.h: run_sync jobs and the worker pool (API.md "Threads",
+/* src/thread.h: run_sync jobs and the worker pool (docs/PATTERNS.md,
  * include/weft/thread.h).
  *
  * A job is one weft_run_sync call. The calling task parks until the job

@@ -1,5 +1,5 @@
-/* src/time.c: the clock, sleeps, checkpoints and weft_random (API.md
- * "Time and checkpoints"). Sleeping is a park on no queue with a
+/* src/time.c: the clock, sleeps, checkpoints and weft_random (docs/GUIDE.md
+ * "Checkpoints"). Sleeping is a park on no queue with a
  * deadline: the one wait primitive again. */
 #include "config.h"
 

@@ -2,7 +2,7 @@
  * Invariant: every node orders at or after its children by (deadline,
  * tiebreak); prev points to the previous sibling, or to the parent for
  * a first child; the root has no prev and no next. Equal keys never
- * occur: tiebreaks are unique per runtime. DESIGN.md "Time". */
+ * occur: tiebreaks are unique per runtime. docs/ARCHITECTURE.md "Time". */
 #include "config.h"
 
 #include "timer.h"

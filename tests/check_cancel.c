@@ -1,4 +1,4 @@
-/* tests/check_cancel.c: cancel scopes, deadlines and shields (API.md
+/* tests/check_cancel.c: cancel scopes, deadlines and shields (docs/GUIDE.md
  * "Cancellation"). Exact virtual times under sim; races between a
  * deadline and a wake-up at the same instant over many seeds. */
 #include <signal.h>

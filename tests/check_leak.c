@@ -1,4 +1,4 @@
-/* tests/check_leak.c: leak tracking (API.md "Leak tracking"): weft
+/* tests/check_leak.c: leak tracking (docs/PATTERNS.md "Leak tracking"): weft
  * objects tracked with their site, user objects with WEFT_TRACK, leaks
  * reported at group join and at weft_run exit (stderr and weft_leaks()),
  * the on/off switch, the pointer table against a model, and OOM. Objects

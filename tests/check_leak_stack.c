@@ -1,5 +1,5 @@
 /* tests/check_leak_stack.c: leak tracking of objects that live in a
- * task's stack frames (API.md "Leak tracking"): an object whose frame
+ * task's stack frames (docs/PATTERNS.md "Leak tracking"): an object whose frame
  * returned without destroying it is reported with its details, and the
  * tracker never touches the memory it occupied. The rest of the leak
  * suite is tests/check_leak.c. */

@@ -1,5 +1,5 @@
 /* tests/check_patterns.c: gather, race and bounded_map, the calls that
- * fan out and wait (API.md "Patterns"; suite patterns), and the replay of
+ * fan out and wait (docs/PATTERNS.md; suite patterns), and the replay of
  * a run of all three from its seed. Loop tests run index 0 under the real
  * backend and 1..N under sim with that seed (run_both); exact virtual
  * times are asserted under sim only. A case whose outcome depends on

@@ -1,5 +1,5 @@
 /* tests/check_patterns_misuse.c: the failure paths of the patterns
- * (API.md "Patterns"; suite patterns, TCases misuse and oom): bad
+ * (docs/PATTERNS.md; suite patterns, TCases misuse and oom): bad
  * arguments are -EINVAL, misuse aborts, and oom fails allocation 1, 2,
  * 3... (tests/oom.h) until gather, race, bounded_map and the completion
  * stream succeed: each failure is -ENOMEM with no call run, or absorbed

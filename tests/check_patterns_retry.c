@@ -1,4 +1,4 @@
-/* tests/check_patterns_retry.c: weft_retry (API.md "Patterns"; suite
+/* tests/check_patterns_retry.c: weft_retry (docs/PATTERNS.md; suite
  * patterns, TCases basic, cancel and timeout): delays that double up to
  * the cap, jitter drawn exactly as documented and replayed by the seed,
  * retry_on, -ECANCELED never retried, and no sleep that would cross the

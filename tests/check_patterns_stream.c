@@ -1,5 +1,5 @@
 /* tests/check_patterns_stream.c: the completion stream, weft_completions
- * (API.md "Patterns"; suite patterns, TCases basic and cancel): results
+ * (docs/PATTERNS.md; suite patterns, TCases basic and cancel): results
  * in completion order, the limit on calls in flight, an early destroy
  * that cancels and awaits the rest, and a cancelled next that loses no
  * result. Loop tests run index 0 under the real backend and 1..N under

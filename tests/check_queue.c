@@ -1,5 +1,5 @@
 /* tests/check_queue.c: what FIFO and priority queues do when nothing goes
- * wrong (API.md "Synchronisation", docs/SYNC.md): TCase basic of suite
+ * wrong (docs/SYNC.md): TCase basic of suite
  * queue. Semantics under sim over many seeds with exact virtual times,
  * some under the real backend too (loop index 0); the heap and the ring
  * against trivial models with fixed seeds (rax style); close. The rest

@@ -1,5 +1,5 @@
 /* tests/check_sync.c: what locks, semaphores, capacity limiters, events
- * and conditions do when nothing goes wrong (API.md "Synchronisation",
+ * and conditions do when nothing goes wrong (docs/SYNC.md,
  * docs/SYNC.md): TCase basic of suite sync. Semantics run under sim over
  * many seeds with exact virtual times, some under the real backend too
  * (both(): loop index 0 is real). Every body ends with nothing tracked:

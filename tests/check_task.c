@@ -1,6 +1,6 @@
-/* tests/check_task.c: tasks and task groups (API.md "Tasks and task
- * groups"), under both backends and, where interleaving matters, under
- * the simulator over many seeds. */
+/* tests/check_task.c: tasks and task groups (docs/GUIDE.md "Tasks and
+ * groups (structured concurrency)"), under both backends and, where
+ * interleaving matters, under the simulator over many seeds. */
 #include <signal.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* tests/check_thread.c: weft_run_sync (API.md "Threads"): results under
+/* tests/check_thread.c: weft_run_sync (docs/PATTERNS.md): results under
  * both backends, the simulator's seeded completion delay, cancellation
  * with and without WEFT_CANCELLABLE, a bounded pool, and a saturated
  * pool that must not stall the loop's timers. Real-backend tests assert

@@ -1,4 +1,4 @@
-/* weft/cancel.h: cancel scopes, deadlines and shields (the seed's cancel
+/* weft/cancel.h: cancel scopes, deadlines and shields (lionpride's cancel
  * and errors modules; trio's CancelScope).
  *
  * A scope is entered and exited by one task, strictly nested (LIFO).
@@ -89,7 +89,7 @@ WEFT_API void weft_fail_at_at(weft_scope *s, weft_time deadline,
 /* Runs fn(arg) in a shielded scope and returns its result. */
 WEFT_API int weft_shield(int (*fn)(void *), void *arg);
 
-/* Whether rc is the cancellation code (the seed's is_cancelled). */
+/* Whether rc is the cancellation code (lionpride's is_cancelled). */
 static inline bool weft_is_cancelled(int rc) { return rc == -ECANCELED; }
 
 #ifdef __cplusplus

@@ -1,4 +1,4 @@
-/* weft/leak.h: leak tracking (the seed's resource_tracker: LeakTracker,
+/* weft/leak.h: leak tracking (lionpride's resource_tracker: LeakTracker,
  * track_resource, untrack_resource, LeakInfo).
  *
  * Every weft object (groups, scopes, locks, queues, run_sync jobs, ...)
@@ -20,7 +20,7 @@
  * of memory) the object goes untracked, and weft_run reports their count
  * on stderr when it returns ("N object(s) went untracked ...").
  * weft_config.track_leaks (or WEFT_TRACK_LEAKS=0|1) turns tracking off
- * for a run; it is on by default. docs/MAPPING.md maps the seed's names. */
+ * for a run; it is on by default. docs/MAPPING.md maps lionpride's names. */
 #ifndef WEFT_LEAK_H
 #define WEFT_LEAK_H
 
@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-/* One tracked (or leaked) object (the seed's LeakInfo). */
+/* One tracked (or leaked) object (lionpride's LeakInfo). */
 typedef struct weft_leak_info {
     const void *ptr;  /* the object; an address, never dereferenced */
     const char *kind; /* "group", "scope", "lock", or the user's kind */

@@ -1,5 +1,5 @@
-/* weft/patterns.h: common concurrent workflows on top of task groups (the
- * seed's patterns module: gather, race, bounded_map, retry,
+/* weft/patterns.h: common concurrent workflows on top of task groups
+ * (lionpride's patterns module: gather, race, bounded_map, retry,
  * CompletionStream). docs/PATTERNS.md has an example of each.
  *
  * Every pattern is structured: the tasks it starts have all ended before
@@ -30,7 +30,7 @@ typedef struct weft_call {
 } weft_call;
 
 /* gather, bounded_map: every call runs to its end, a failure does not
- * cancel the others, and the pattern returns 0 (the seed's
+ * cancel the others, and the pattern returns 0 (lionpride's
  * return_exceptions=True). */
 #define WEFT_COLLECT_ERRORS 0x1u
 
@@ -101,7 +101,7 @@ WEFT_API void weft_retry_opts_init(weft_retry_opts *opts);
 WEFT_API int weft_retry(int (*fn)(void *), void *arg,
                         const weft_retry_opts *opts);
 
-/* A completion stream (the seed's CompletionStream): runs calls with at
+/* A completion stream (lionpride's CompletionStream): runs calls with at
  * most `limit` at once (0: no limit), started in input order, and hands
  * their results out in completion order. Caller-allocated. Between
  * weft_completions_init and weft_completions_destroy the caller is

@@ -1,4 +1,4 @@
-/* weft/queue.h: FIFO and priority queues of fixed-size items (the seed's
+/* weft/queue.h: FIFO and priority queues of fixed-size items (lionpride's
  * Queue and PriorityQueue; trio's memory channels, Go's channels).
  *
  * Items are copied in by put and out by get: the queue owns its copies,
@@ -93,12 +93,12 @@ WEFT_API int weft_queue_put(weft_queue *q, const void *item);
  * was taken; -EPIPE when q is closed and empty. */
 WEFT_API int weft_queue_get(weft_queue *q, void *item);
 
-/* As weft_queue_put without waiting: -EWOULDBLOCK when q is full (the
- * seed's QueueFull). Not a checkpoint. */
+/* As weft_queue_put without waiting: -EWOULDBLOCK when q is full
+ * (lionpride's QueueFull). Not a checkpoint. */
 WEFT_API int weft_queue_try_put(weft_queue *q, const void *item);
 
 /* As weft_queue_get without waiting: -EWOULDBLOCK when q is empty and
- * open (the seed's QueueEmpty). Not a checkpoint. */
+ * open (lionpride's QueueEmpty). Not a checkpoint. */
 WEFT_API int weft_queue_try_get(weft_queue *q, void *item);
 
 /* Closes q: waiting and later putters get -EPIPE; getters take what is

@@ -1,4 +1,4 @@
-/* weft/runtime.h: starting a runtime (the seed's run_async). */
+/* weft/runtime.h: starting a runtime (lionpride's run_async). */
 #ifndef WEFT_RUNTIME_H
 #define WEFT_RUNTIME_H
 

@@ -1,5 +1,5 @@
 /* weft/sync.h: locks, semaphores, capacity limiters, events and
- * conditions (the seed's primitives; trio's Lock, Semaphore,
+ * conditions (lionpride's primitives; trio's Lock, Semaphore,
  * CapacityLimiter, Event, Condition). Queues are in weft/queue.h.
  *
  * Rules common to every object here (docs/SYNC.md):
@@ -38,7 +38,7 @@ typedef struct weft_limiter weft_limiter;
 typedef struct weft_event weft_event;
 typedef struct weft_cond weft_cond;
 
-/* ---- Lock (the seed's Lock): a mutex owned by one task ---- */
+/* ---- Lock (lionpride's Lock): a mutex owned by one task ---- */
 
 struct weft_lock {
     /* private: not API */
@@ -83,7 +83,7 @@ WEFT_API size_t weft_lock_waiters(const weft_lock *lk);
 /* Ends lk's life. Misuse: held or waited on. */
 WEFT_API void weft_lock_destroy(weft_lock *lk);
 
-/* ---- Semaphore (the seed's Semaphore) ---- */
+/* ---- Semaphore (lionpride's Semaphore) ---- */
 
 struct weft_sem {
     /* private: not API */
@@ -126,7 +126,7 @@ WEFT_API size_t weft_sem_waiters(const weft_sem *s);
  * misuse: a semaphore does not know its holders.) */
 WEFT_API void weft_sem_destroy(weft_sem *s);
 
-/* ---- CapacityLimiter (the seed's CapacityLimiter) ----
+/* ---- CapacityLimiter (lionpride's CapacityLimiter) ----
  * total tokens, at most one per borrower. The borrower is the calling
  * task, or any non-NULL pointer given to the _on_behalf calls (a
  * request, a connection), released by the same pointer from any task. */
@@ -208,7 +208,7 @@ WEFT_API size_t weft_limiter_waiters(const weft_limiter *l);
  * or a task waits. */
 WEFT_API void weft_limiter_destroy(weft_limiter *l);
 
-/* ---- Event (the seed's Event): set once, never cleared ---- */
+/* ---- Event (lionpride's Event): set once, never cleared ---- */
 
 struct weft_event {
     /* private: not API */
@@ -241,7 +241,7 @@ WEFT_API size_t weft_event_waiters(const weft_event *e);
 /* Ends e's life. Misuse: waited on. */
 WEFT_API void weft_event_destroy(weft_event *e);
 
-/* ---- Condition (the seed's Condition), bound to a lock ---- */
+/* ---- Condition (lionpride's Condition), bound to a lock ---- */
 
 struct weft_cond {
     /* private: not API */

@@ -1,4 +1,4 @@
-/* weft/task.h: tasks and task groups (the seed's task module; trio's
+/* weft/task.h: tasks and task groups (lionpride's task module; trio's
  * nursery).
  *
  * Structured: a group is entered by weft_group_init and left by
@@ -91,7 +91,7 @@ WEFT_API size_t weft_group_errors(const weft_group *g,
 WEFT_API void weft_group_destroy(weft_group *g);
 
 /* Copies the entries of in[0..n) whose code is not -ECANCELED to out
- * (room for n) and returns how many (the seed's non_cancel_subgroup). */
+ * (room for n) and returns how many (lionpride's non_cancel_subgroup). */
 WEFT_API size_t weft_errors_non_cancel(const weft_task_error *in, size_t n,
                                        weft_task_error *out);
 

@@ -1,6 +1,5 @@
-/* weft/thread.h: running blocking functions off the event loop (the
- * seed's utils.run_sync; trio's to_thread.run_sync, AnyIO's
- * to_thread.run_sync).
+/* weft/thread.h: running blocking functions off the event loop (lionpride's
+ * utils.run_sync; trio's to_thread.run_sync, AnyIO's to_thread.run_sync).
  *
  * Under the real backend the function runs on a worker thread of the
  * runtime's pool: at most WEFT_RUN_SYNC_THREADS threads, started on

@@ -1,4 +1,4 @@
-/* weft/time.h: the clock, sleeping and checkpoints (the seed's utils). */
+/* weft/time.h: the clock, sleeping and checkpoints (lionpride's utils). */
 #ifndef WEFT_TIME_H
 #define WEFT_TIME_H
 

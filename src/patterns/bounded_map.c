@@ -1,5 +1,5 @@
-/* src/patterns/bounded_map.c: weft_bounded_map (API.md "Patterns"; the
- * seed's bounded_map). min(limit, n) worker tasks take items in input
+/* src/patterns/bounded_map.c: weft_bounded_map (docs/PATTERNS.md;
+ * lionpride's bounded_map). min(limit, n) worker tasks take items in input
  * order from a shared cursor, so at most `limit` calls run at once with
  * no semaphore and no allocation per item. Without WEFT_COLLECT_ERRORS a
  * worker hands its first failure to the group, whose rule cancels the

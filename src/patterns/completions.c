@@ -1,5 +1,5 @@
-/* src/patterns/completions.c: the completion stream (API.md "Patterns";
- * the seed's CompletionStream, with the docs' rule: leaving early
+/* src/patterns/completions.c: the completion stream (docs/PATTERNS.md;
+ * lionpride's CompletionStream, with the docs' rule: leaving early
  * cancels and awaits what still runs).
  * min(limit, n) worker tasks in the stream's group take calls in input
  * order and append each result to cs->order as it ends; next() hands

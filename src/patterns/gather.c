@@ -1,4 +1,4 @@
-/* src/patterns/gather.c: weft_gather (API.md "Patterns"; the seed's
+/* src/patterns/gather.c: weft_gather (docs/PATTERNS.md; lionpride's
  * gather). One task per call in a group of the caller's: the group's own
  * rule (the first failure cancels the siblings, join returns it) is
  * gather's rule, so without WEFT_COLLECT_ERRORS each task hands its

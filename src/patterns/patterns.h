@@ -1,4 +1,4 @@
-/* src/patterns/patterns.h: what the pattern files share (DESIGN.md
+/* src/patterns/patterns.h: what the pattern files share (docs/ARCHITECTURE.md
  * "Layers": patterns, on top of groups and scopes). */
 #ifndef WEFT_SRC_PATTERNS_H
 #define WEFT_SRC_PATTERNS_H

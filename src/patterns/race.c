@@ -1,4 +1,4 @@
-/* src/patterns/race.c: weft_race (API.md "Patterns"; the seed's race,
+/* src/patterns/race.c: weft_race (docs/PATTERNS.md; lionpride's race,
  * with the docs' rule: the first call to succeed wins). One task per
  * call; a task never hands a failure to the group (that would cancel the
  * others), it only records the first one; the first success cancels the

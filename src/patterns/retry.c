@@ -1,4 +1,4 @@
-/* src/patterns/retry.c: weft_retry (API.md "Patterns"; the seed's
+/* src/patterns/retry.c: weft_retry (docs/PATTERNS.md; lionpride's
  * retry). Exponential backoff with upward jitter drawn from
  * weft_random(), so that a sim run replays its delays; a sleep that
  * would end at or past the caller's effective deadline is not taken,

@@ -1,5 +1,5 @@
 /* src/sync/channel.c: the waiting discipline of both queues (see
- * channel.h; API.md "Synchronisation"; DESIGN.md "Layers": sync).
+ * channel.h; docs/SYNC.md; docs/ARCHITECTURE.md "Layers": sync).
  * Every item passes through the storage: put_commit is the one place an
  * item enters a queue, get_commit the one place it leaves. A put that
  * finds a getter parked commits the item and at once commits it out into

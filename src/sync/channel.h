@@ -1,10 +1,10 @@
-/* src/sync/channel.h: what weft_queue and weft_pqueue share (DESIGN.md
- * "Layers": sync): the waiting, the hand-over to and from parked tasks,
- * close, cancel-safety and the try_ variants, written once over a small
- * storage interface. Each queue embeds a struct weft__chan (its fields
- * and invariants are in weft/queue.h) and brings its storage: a ring
- * (queue.c) or a stable binary heap (pqueue.c). The storage only stores:
- * it never sees a task, never waits, and is told when to grow. */
+/* src/sync/channel.h: what weft_queue and weft_pqueue share
+ * (docs/ARCHITECTURE.md "Layers": sync): the waiting, the hand-over to and from
+ * parked tasks, close, cancel-safety and the try_ variants, written once over a
+ * small storage interface. Each queue embeds a struct weft__chan (its fields
+ * and invariants are in weft/queue.h) and brings its storage: a ring (queue.c)
+ * or a stable binary heap (pqueue.c). The storage only stores: it never sees a
+ * task, never waits, and is told when to grow. */
 #ifndef WEFT_SRC_SYNC_CHANNEL_H
 #define WEFT_SRC_SYNC_CHANNEL_H
 

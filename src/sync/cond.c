@@ -1,4 +1,4 @@
-/* src/sync/cond.c: weft_cond (API.md "Synchronisation"; DESIGN.md
+/* src/sync/cond.c: weft_cond (docs/SYNC.md; docs/ARCHITECTURE.md
  * "Layers": sync), a condition variable bound to a weft_lock.
  * The notifier holds the lock, so a notify does not wake a waiter: it
  * moves its wait record, still parked, from the condition's queue to the

@@ -1,4 +1,4 @@
-/* src/sync/event.c: weft_event (API.md "Synchronisation"; DESIGN.md
+/* src/sync/event.c: weft_event (docs/SYNC.md; docs/ARCHITECTURE.md
  * "Layers": sync), a flag set once that waiters wait for.
  * Invariant: is_set => no waiters (set wakes them all). */
 #include "config.h"

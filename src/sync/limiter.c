@@ -1,7 +1,7 @@
-/* src/sync/limiter.c: weft_limiter, the seed's CapacityLimiter (API.md
- * "Synchronisation"; DESIGN.md "Layers": sync). Whole tokens, at most
- * one per borrower (a task, known by id since its address is reused once
- * it ends, or a pointer given to the _on_behalf calls).
+/* src/sync/limiter.c: weft_limiter, lionpride's CapacityLimiter (docs/SYNC.md;
+ * docs/ARCHITECTURE.md "Layers": sync). Whole tokens, at most one per borrower
+ * (a task, known by id since its address is reused once it ends, or a pointer
+ * given to the _on_behalf calls).
  * Invariants: the set holds exactly the nborrowed borrowers, at load
  * <= 1/2; waiters nonempty => nborrowed >= total (a free token goes to
  * the oldest waiter at once). Room in the set is made before a token is

@@ -1,4 +1,4 @@
-/* src/sync/lock.c: weft_lock (API.md "Synchronisation"; DESIGN.md
+/* src/sync/lock.c: weft_lock (docs/SYNC.md; docs/ARCHITECTURE.md
  * "Layers": sync), a thin layer over the wait primitive.
  * Invariant: waiters nonempty => owner_id != 0. A release never frees a
  * lock that has waiters: it makes the oldest waiter the owner and wakes

@@ -1,12 +1,11 @@
-/* src/sync/pqueue.c: weft_pqueue, the seed's PriorityQueue (API.md
- * "Synchronisation"; DESIGN.md "Layers": sync): a binary min-heap of
- * (item, seq) entries, lowest item first and, among equal items, the
- * lowest insertion number seq, so the order is stable. Sifting moves a
- * hole instead of swapping: the entry being placed waits in the scratch
- * entry past the end. Only the heap is here: the waiting, hand-over,
- * close and cancel-safety are the channel's (channel.c), which calls
- * heap_push and heap_pop as the only places an item enters or leaves.
- * Heap order: weft__pqueue_validate. */
+/* src/sync/pqueue.c: weft_pqueue, lionpride's PriorityQueue (docs/SYNC.md;
+ * docs/ARCHITECTURE.md "Layers": sync): a binary min-heap of (item, seq)
+ * entries, lowest item first and, among equal items, the lowest insertion
+ * number seq, so the order is stable. Sifting moves a hole instead of swapping:
+ * the entry being placed waits in the scratch entry past the end. Only the heap
+ * is here: the waiting, hand-over, close and cancel-safety are the channel's
+ * (channel.c), which calls heap_push and heap_pop as the only places an item
+ * enters or leaves. Heap order: weft__pqueue_validate. */
 #include "config.h"
 
 #include "sync/channel.h"

@@ -1,5 +1,5 @@
 /* src/sync/queue.c: weft_queue, a FIFO of fixed-size items in a ring
- * (API.md "Synchronisation"; DESIGN.md "Layers": sync). Only the ring is
+ * (docs/SYNC.md; docs/ARCHITECTURE.md "Layers": sync). Only the ring is
  * here: the waiting, hand-over, close and cancel-safety are the
  * channel's (channel.c), which calls ring_push and ring_pop as the only
  * places an item enters or leaves. The ring holds ch.len items from slot

@@ -1,4 +1,4 @@
-/* src/sync/sem.c: weft_sem (API.md "Synchronisation"; DESIGN.md
+/* src/sync/sem.c: weft_sem (docs/SYNC.md; docs/ARCHITECTURE.md
  * "Layers": sync), a counting semaphore with an optional upper bound.
  * Invariants: waiters nonempty => value == 0; max == 0 || value <= max.
  * A release with waiters hands its unit straight to the oldest one

@@ -1,6 +1,7 @@
-/* src/sync/sync.h: what every synchronisation object shares (DESIGN.md
- * "Layers": sync): the checked entry of each call, init and destroy
- * bookkeeping, and the internal lock calls that weft_cond_wait uses.
+/* src/sync/sync.h: what every synchronisation object shares
+ * (docs/ARCHITECTURE.md "Layers": sync): the checked entry of each call, init
+ * and destroy bookkeeping, and the internal lock calls that weft_cond_wait
+ * uses.
  *
  * Each object starts with a magic word naming its kind and a pointer to
  * the runtime it belongs to. Every call checks both against the calling
