@@ -1,8 +1,9 @@
 # docs/: the checks that keep the docs true, the weft(3) man page, and
 # what makes `make install` just work (docs/INSTALL.md).
-TESTS += tests/doc_refs.sh
+TESTS += tests/doc_refs.sh tests/doc_blocks.sh tests/cookbook.sh
 # docs/ and scripts/ hold no build products: they go in the tarball whole.
 EXTRA_DIST += docs scripts tests/doc_refs.sh tests/install/prog.c \
+	tests/doc_blocks.sh tests/cookbook.sh \
 	.clang-format
 
 # weft(3), made in the build directory: its function list comes from the
@@ -45,3 +46,6 @@ installcheck-local:
 	test -s "$$tmp$(man3dir)/weft.3"; \
 	grep -q '^int weft_run(' "$$tmp$(man3dir)/weft.3"; \
 	echo "installcheck: weft(3) installed with its function list"
+
+# The cookbook and the README example (docs/COOKBOOK.md).
+include $(top_srcdir)/examples/cookbook/local.mk
