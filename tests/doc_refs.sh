@@ -1,15 +1,19 @@
 #!/bin/sh
-# tests/doc_refs.sh: the docs stand alone. Every reference of the form
-# docs/NAME.md "Section" in the sources and docs names a file that exists
-# and a heading it has (a reference may wrap across comment lines), and
-# nothing cites a design note outside the tree (a bare API.md, DESIGN.md
-# or STYLE.md, or a path into ../shared).
+# tests/doc_refs.sh: the docs stand alone. In the sources and docs:
+# - every docs/NAME.md named exists, and so does every relative Markdown
+#   link;
+# - a reference of the form docs/NAME.md "Section" names a heading of that
+#   file (a reference may wrap across comment lines; backquotes aside, and
+#   "Short" matches a heading "Short: longer");
+# - nothing cites a design note outside the tree (a bare API.md, DESIGN.md
+#   or STYLE.md, or a path into ../shared).
 set -eu
 top=${srcdir:-.}
 files=$(find "$top" \( -name '*.c' -o -name '*.h' -o -name '*.md' \
     -o -name '*.am' -o -name '*.mk' -o -name '*.sh' -o -name '*.in' \
     -o -name '.clang-format' \) -not -path '*/.git/*' \
     -not -path '*/_build/*' -not -path '*/autom4te.cache/*' \
+    -not -path "$top/build-*" -not -path "$top/weft-*" \
     -not -name doc_refs.sh -print)
 # shellcheck disable=SC2086
 perl -e '
@@ -45,6 +49,19 @@ perl -e '
                 print "doc_refs: $name: $doc does not exist\n"; $bad++;
             } elsif (!heads($doc)->{$sec}) {
                 print "doc_refs: $name: $doc has no heading \"$sec\"\n";
+                $bad++;
+            }
+        }
+        my %seen;
+        while ($flat =~ m{\b(docs/[A-Z][A-Za-z0-9_-]*\.md)\b}g) {
+            next if $seen{$1}++ || -f "$top/$1";
+            print "doc_refs: $name: $1 does not exist\n"; $bad++;
+        }
+        if ($name =~ m{^(.*/)?[^/]+\.md$}) {   # relative Markdown links
+            my $dir = $1 // "";
+            while ($text =~ m{\]\(([^):#\s]+\.md)(?:#[^)]*)?\)}g) {
+                next if -f "$top/$dir$1";
+                print "doc_refs: $name: link to $1, which does not exist\n";
                 $bad++;
             }
         }
