@@ -1,9 +1,10 @@
 # docs/: the checks that keep the docs true, the weft(3) man page, and
 # what makes `make install` just work (docs/INSTALL.md).
-TESTS += tests/doc_refs.sh tests/doc_blocks.sh tests/cookbook.sh
+TESTS += tests/doc_refs.sh tests/doc_blocks.sh tests/cookbook.sh \
+	tests/ldconfig_hook.sh
 # docs/ and scripts/ hold no build products: they go in the tarball whole.
 EXTRA_DIST += docs scripts tests/doc_refs.sh tests/install/prog.c \
-	tests/doc_blocks.sh tests/cookbook.sh \
+	tests/doc_blocks.sh tests/cookbook.sh tests/ldconfig_hook.sh \
 	.clang-format
 
 # weft(3), made in the build directory: its function list comes from the
