@@ -116,6 +116,8 @@ static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
                                                    : &weft__backend_epoll;
     weft__list_init(&rt->tasks);
     rt->cancel_epoch = 1; /* a new scope's 0 is stale */
+    rt->step_limit = UINT64_MAX; /* the sim backend may lower them */
+    rt->time_limit = WEFT_NEVER;
     weft__leaks_init(rt, cfg->track_leaks);
     weft__list_init(&rt->jobs);
     pthread_mutex_init(&rt->remote_lock, NULL);
@@ -148,22 +150,16 @@ static void rt_fini(struct weft__rt *rt) {
     free(rt->runq);
 }
 
-int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
+int weft__run_exact(const weft_config *cfg, int (*main_fn)(void *),
+                    void *arg) {
     if (weft__rt_current()) return -EBUSY;
     if (!main_fn) return -EINVAL;
     weft__leaks_forget_last_run();
-    weft_config cfg;
-    if (cfg_in) {
-        cfg = *cfg_in;
-    } else {
-        weft_config_init(&cfg);
-    }
-    int rc = apply_env(&cfg);
-    if (!rc) rc = check_config(&cfg);
+    int rc = check_config(cfg);
     if (rc) return rc;
     struct weft__rt *rt = calloc(1, sizeof *rt);
     if (!rt) return -ENOMEM;
-    rc = rt_init(rt, &cfg);
+    rc = rt_init(rt, cfg);
     if (rc) goto fail_free;
     weft__tls_rt = rt;
     rc = weft__task_create_root(rt, main_fn, arg);
@@ -171,10 +167,25 @@ int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     if (!rc) rc = rt->root_result;
     weft__threads_fini(rt);
     weft__leaks_run_end(rt); /* before rt_fini unmaps the task stacks */
-    if (rt->deadlocked) weft__tasks_abandon(rt);
+    if (rt->deadlocked || rt->stop) weft__tasks_abandon(rt);
     weft__tls_rt = NULL;
+    if (rt->backend->run_end) rt->backend->run_end(rt, rc);
     rt_fini(rt);
 fail_free:
     free(rt);
     return rc;
+}
+
+int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
+    if (weft__rt_current()) return -EBUSY;
+    if (!main_fn) return -EINVAL;
+    weft_config cfg;
+    if (cfg_in) {
+        cfg = *cfg_in;
+    } else {
+        weft_config_init(&cfg);
+    }
+    int rc = apply_env(&cfg);
+    if (rc) return rc;
+    return weft__run_exact(&cfg, main_fn, arg);
 }

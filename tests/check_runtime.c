@@ -47,7 +47,7 @@ static const struct env_case env_cases[] = {
     {"WEFT_SEED", "12abc", -EINVAL, "WEFT_SEED='12abc' is not valid"},
     {"WEFT_SEED", "-3", -EINVAL, "WEFT_SEED='-3' is not valid"},
     {"WEFT_SEED", "", -EINVAL, "WEFT_SEED='' is not valid"},
-    {"WEFT_STRATEGY", "pct:3", -EINVAL, "WEFT_STRATEGY='pct:3' is not valid; accepted: random"},
+    {"WEFT_STRATEGY", "bogus:3", -EINVAL, "WEFT_STRATEGY='bogus:3' is not valid; accepted: random pct dfs replay"},
     {"WEFT_TRACE", "", -EINVAL, "WEFT_TRACE='' is not valid"},
     {"WEFT_TRACE", "/tmp/x.trace", -ENOTSUP, "trace recording"},
 };

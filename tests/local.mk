@@ -51,3 +51,8 @@ check_PROGRAMS += tests/check_oom
 tests_check_oom_SOURCES = tests/check_oom.c $(TESTS_OOM) $(TESTS_HARNESS)
 tests_check_oom_CFLAGS = $(TESTS_CFLAGS)
 tests_check_oom_LDADD = $(TESTS_LDADD)
+
+check_PROGRAMS += tests/check_explore
+tests_check_explore_SOURCES = tests/check_explore.c $(TESTS_HARNESS)
+tests_check_explore_CFLAGS = $(TESTS_CFLAGS)
+tests_check_explore_LDADD = $(TESTS_LDADD)
