@@ -48,17 +48,14 @@ static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
     struct sim_state *s = calloc(1, sizeof *s);
     if (!s) return -ENOMEM;
     const char *params;
+    /* The name and parameters were checked with the rest of the
+     * configuration (src/conf.c), whichever the backend. */
     s->spec = cfg->strategy ? cfg->strategy : "random";
     s->strategy = weft__strategy_find(s->spec, &params);
-    int rc = s->strategy ? s->strategy->init(&s->strategy_run, cfg->seed,
-                                             params)
-                         : -EINVAL;
+    weft__assert(s->strategy);
+    int rc = s->strategy->init(&s->strategy_run, cfg->seed, params);
     if (rc) {
-        if (rc == -EINVAL) {
-            fprintf(stderr, "weft: strategy '%s' is not valid; accepted:%s "
-                            "(docs/EXPLORATION.md)\n",
-                    s->spec, weft__strategy_names());
-        }
+        weft__assert(rc == -ENOMEM);
         free(s);
         return rc;
     }

@@ -66,9 +66,9 @@ int weft__campaign_init(struct weft__campaign *c, const char *spec) {
     int rc = c->strategy ? c->strategy->campaign_init(&c->camp, spec)
                          : -EINVAL;
     if (rc == -EINVAL) {
-        fprintf(stderr, "weft: strategy '%s' is not valid; accepted: random, "
-                        "pct:D (1-32), dfs:B (0-16), replay:S "
-                        "(docs/EXPLORATION.md)\n", spec);
+        fprintf(stderr, "weft: strategy '%s' is not valid; accepted: %s "
+                        "(docs/EXPLORATION.md)\n", spec,
+                weft__strategy_names());
     }
     return rc;
 }

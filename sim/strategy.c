@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DECLARE(id, name) extern const struct weft__strategy_ops weft__strategy_##id;
+#define DECLARE(id, name, form) extern const struct weft__strategy_ops weft__strategy_##id;
 WEFT_STRATEGY_MAP(DECLARE)
 #undef DECLARE
 
 static const struct weft__strategy_ops *const all[] = {
-#define ENTRY(id, name) &weft__strategy_##id,
+#define ENTRY(id, name, form) &weft__strategy_##id,
     WEFT_STRATEGY_MAP(ENTRY)
 #undef ENTRY
 };
@@ -34,11 +34,12 @@ const struct weft__strategy_ops *weft__strategy_find(const char *spec,
 }
 
 const char *weft__strategy_names(void) {
-    return ""
-#define NAME(id, name) " " name
-        WEFT_STRATEGY_MAP(NAME)
-#undef NAME
-        ;
+    /* ", " before each form, skipped for the first */
+    return &""
+#define FORM(id, name, form) ", " form
+        WEFT_STRATEGY_MAP(FORM)
+#undef FORM
+        [2];
 }
 
 int weft__campaign_plain_init(void **camp, const char *spec) {

@@ -89,16 +89,19 @@ struct weft__strategy_ops {
     void (*campaign_fini)(void *camp);
 };
 
-/* Every strategy, as X(identifier, "name"). */
-#define WEFT_STRATEGY_MAP(X) \
-    X(random, "random") X(pct, "pct") X(dfs, "dfs") X(replay, "replay")
+/* Every strategy, as X(identifier, "name", "its form for messages"). */
+#define WEFT_STRATEGY_MAP(X)                                      \
+    X(random, "random", "random")                                 \
+    X(pct, "pct", "pct:D (D 1-32, optional :k=K)")                \
+    X(dfs, "dfs", "dfs:B (B 0-16)")                               \
+    X(replay, "replay", "replay:S (S a schedule string)")
 
 /* The strategy named by spec ("name" or "name:params"), setting *params
  * to the text after ':' or NULL; NULL when no strategy has that name. */
 const struct weft__strategy_ops *weft__strategy_find(const char *spec,
                                                      const char **params);
 
-/* " random pct dfs replay", for error messages. */
+/* "random, pct:D (...), ...": what is accepted, for error messages. */
 const char *weft__strategy_names(void);
 
 /* The choice that keeps the running task: stay when it yielded, else

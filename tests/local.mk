@@ -21,6 +21,11 @@ tests_check_runtime_SOURCES = tests/check_runtime.c $(TESTS_HARNESS)
 tests_check_runtime_CFLAGS = $(TESTS_CFLAGS)
 tests_check_runtime_LDADD = $(TESTS_LDADD)
 
+check_PROGRAMS += tests/check_config
+tests_check_config_SOURCES = tests/check_config.c $(TESTS_HARNESS)
+tests_check_config_CFLAGS = $(TESTS_CFLAGS)
+tests_check_config_LDADD = $(TESTS_LDADD)
+
 check_PROGRAMS += tests/check_timer
 tests_check_timer_SOURCES = tests/check_timer.c $(TESTS_HARNESS)
 tests_check_timer_CFLAGS = $(TESTS_CFLAGS)
