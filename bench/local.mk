@@ -65,3 +65,7 @@ EXTRA_DIST += bench/run.sh bench/py_baselines.py bench/uv_baseline.c \
 	bench/uctx/config.h bench/.gitignore
 CLEANFILES += $(EXTRA_PROGRAMS) bench/uv_baseline$(EXEEXT) \
 	$(EXTRA_LIBRARIES)
+
+# The explorer's table (docs/EXPLORATION.md): a script over the built
+# scenarios, not a program.
+EXTRA_DIST += bench/explore.sh

@@ -1,4 +1,4 @@
-/* order3: FAILS (fixed: PASSES). Three tasks each take 8 steps; the bug needs three events in one order: the loader publishes a config, the reader copies it, and only then the resetter clears the copy's source (here: the reader must see version 1, then the resetter must act before the reader's check). Random scheduling rarely lines up all three; pct:3 aims for exactly such orders. Fixed: the resetter waits for the reader's check. */
+/* order3: FAILS (fixed: PASSES). An ordering bug of depth 3: the loader publishes version 1 after a long stretch of steps, the reader copies it (it must come after the whole stretch), and the resetter clears it (after its own long stretch) before the reader checks. Random scheduling almost never lets one task run a long stretch before another's first step; pct:3 gives each order a fair chance. Fixed: the resetter waits for the reader's check. */
 #include "scenario.h"
 
 static int version, copy, checked;
@@ -8,31 +8,29 @@ static void noise(int n) {
     for (int i = 0; i < n; i++) weft_sched_point("noise");
 }
 
+#define STRETCH 12
+
 static int loader(void *arg) {
     (void)arg;
-    noise(4);
+    noise(STRETCH);
     version = 1;
-    noise(4);
     return 0;
 }
 
 static int reader(void *arg) {
     (void)arg;
-    noise(2);
     copy = version;
-    noise(4);
+    noise(STRETCH);
     checked = copy == 1 && version == 0; /* saw it, then lost it */
     if (!BUGGY) weft_event_set(&read_done);
-    noise(2);
     return 0;
 }
 
 static int resetter(void *arg) {
     (void)arg;
-    noise(6);
+    noise(STRETCH);
     if (!BUGGY) weft_event_wait(&read_done);
     version = 0;
-    noise(2);
     return 0;
 }
 
