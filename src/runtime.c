@@ -16,16 +16,18 @@
 #include "thread.h"
 #include "weft/runtime.h"
 
+/* The thread's stack, asked once per thread: for the main thread the
+ * C library reads /proc/self/maps to answer. */
 static void record_loop_stack(struct weft__rt *rt) {
+    static __thread void *lo;
+    static __thread size_t size;
     pthread_attr_t attr;
-    void *lo;
-    size_t size;
-    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
-    if (pthread_attr_getstack(&attr, &lo, &size) == 0) {
-        rt->loop_stack_lo = lo;
-        rt->loop_stack_size = size;
+    if (!size && pthread_getattr_np(pthread_self(), &attr) == 0) {
+        if (pthread_attr_getstack(&attr, &lo, &size) != 0) size = 0;
+        pthread_attr_destroy(&attr);
     }
-    pthread_attr_destroy(&attr);
+    rt->loop_stack_lo = lo;
+    rt->loop_stack_size = size;
 }
 
 /* Builds rt's modules in order; on failure unwinds what was built. */
