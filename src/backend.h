@@ -45,7 +45,8 @@ struct weft__backend_ops {
      * hands the job back on the runtime's thread through weft__job_done
      * (src/thread.h). 0, or -errno when nothing could start it (fn did
      * not run). real: a worker thread of the pool; sim: inline at once,
-     * outside the runtime, done after a seeded virtual delay. */
+     * outside the runtime, done after a virtual delay the strategy
+     * chooses. */
     int (*offload)(struct weft__rt *rt, struct weft__job *job);
     /* Which of n >= 2 timers due at the same instant (in arming order)
      * fires first. NULL (real): arming order; sim: the strategy's. */
