@@ -12,9 +12,9 @@
  * a run: a campaign sets it to the most task choices any earlier run
  * made and writes it into the run's strategy string ("pct:3:k=57"), so a
  * run replays by seed; a run without k uses K = 100. And a task that
- * calls weft_yield (a polling loop) drops below every other task not
- * lowered by a change point, or a poller with the top priority would
- * starve the task it waits for. */
+ * calls weft_yield (a polling loop) drops below every other task, those
+ * lowered by change points included (the latest yielder lowest), or a
+ * poller with the top priority would starve the task it waits for. */
 #include "config.h"
 
 #include <errno.h>
@@ -29,7 +29,8 @@
 #define DEFAULT_K 100
 #define MAX_DEPTH 32
 #define INITIAL_BASE (UINT64_C(1) << 62) /* initial priorities above */
-#define YIELD_BASE (UINT64_C(1) << 61)   /* yielders from here down */
+#define CHANGE_BASE (UINT64_C(1) << 61)  /* change point j: CHANGE_BASE + j */
+#define YIELD_BASE (UINT64_C(1) << 60)   /* yielders from here down */
 
 struct pct_state {
     uint64_t rng[4];
@@ -123,7 +124,7 @@ static size_t pct_choose(void *state, const struct weft__choice *c) {
     for (unsigned j = 0; j + 1 < p->depth; j++) {
         if (p->change[j] != step) continue;
         uint64_t *q = prio_of(p, c->id(c, i));
-        if (q) *q = j + 1; /* below every initial and yield priority */
+        if (q) *q = CHANGE_BASE + j; /* below every initial priority */
         i = highest(p, c);
     }
     return i;

@@ -267,6 +267,46 @@ START_TEST(explore_pct_string_carries_learnt_k) {
 }
 END_TEST
 
+/* ---- pct and polling loops ---- */
+
+static bool ready;
+
+static int poller(void *arg) {
+    (void)arg;
+    while (!ready) weft_yield();
+    return 0;
+}
+
+static int setter(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 5; i++) weft_sched_point("work");
+    ready = true;
+    return 0;
+}
+
+static int poll_for_flag(void *arg) {
+    (void)arg;
+    ready = false;
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "poller", poller, NULL);
+    weft_spawn(&g, "poller", poller, NULL);
+    weft_spawn(&g, "setter", setter, NULL);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    return rc;
+}
+
+START_TEST(explore_pct_polling_loop_is_no_livelock) {
+    /* a yield lowers the poller below the others: the setter runs */
+    weft_explore_opts o = quiet_opts(_i ? "pct:3" : "pct:1", 200);
+    o.max_steps = 10000;
+    weft_explore_result r;
+    ck_assert_int_eq(weft_explore(&o, poll_for_flag, NULL, &r), 0);
+    ck_assert_uint_eq(r.runs, 200);
+}
+END_TEST
+
 /* ---- schedule strings ---- */
 
 START_TEST(decision_schedule_string_round_trips) {
@@ -306,6 +346,7 @@ static Suite *explore_suite(void) {
     tcase_add_test(tc, explore_deadlock_is_reported);
     tcase_add_test(tc, explore_run_knows_seed_and_strategy);
     tcase_add_test(tc, explore_pct_string_carries_learnt_k);
+    tcase_add_loop_test(tc, explore_pct_polling_loop_is_no_livelock, 0, 2);
     tcase_add_test(tc, decision_schedule_string_round_trips);
     suite_add_tcase(s, tc);
     return s;
