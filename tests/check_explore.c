@@ -165,6 +165,11 @@ END_TEST
 
 /* ---- failure kinds ---- */
 
+static int steps_of(void *arg) {
+    for (uintptr_t i = 0; i < (uintptr_t)arg; i++) weft_sched_point("s");
+    return 0;
+}
+
 static int spin(void *arg) {
     (void)arg;
     for (;;) weft_yield();
@@ -230,6 +235,32 @@ START_TEST(explore_deadlock_is_reported) {
     ck_assert_int_eq(weft_explore(&o, wait_forever, NULL, &r), 1);
     ck_assert_int_eq(r.first.kind, WEFT_FAILURE_DEADLOCK);
     ck_assert_uint_eq(r.runs, 1);
+}
+END_TEST
+
+/* State outside weft's control: each run sees the count of runs before
+ * it, and spawns one more task on every other run. */
+static int nondeterministic(void *arg) {
+    static int calls;
+    (void)arg;
+    calls++;
+    weft_group g;
+    weft_group_init(&g);
+    for (int i = 0; i < 2 + calls % 2; i++) {
+        weft_spawn(&g, "t", steps_of, (void *)(uintptr_t)1);
+    }
+    weft_group_join(&g);
+    weft_group_destroy(&g);
+    return 1; /* fails every time: each failure is run again */
+}
+
+START_TEST(explore_rerun_that_differs_is_nondeterminism) {
+    weft_explore_opts o = quiet_opts("random", 5);
+    weft_explore_result r;
+    ck_assert_int_eq(weft_explore(&o, nondeterministic, NULL, &r), 1);
+    ck_assert_int_eq(r.first.kind, WEFT_FAILURE_NONDETERMINISM);
+    ck_assert_msg(strstr(r.first.message, "outside weft's control"), "%s",
+                  r.first.message);
 }
 END_TEST
 
@@ -344,6 +375,7 @@ static Suite *explore_suite(void) {
     tcase_add_test(tc, explore_timer_ties_are_enumerated_by_dfs);
     tcase_add_loop_test(tc, explore_failure_kind_is_reported, 0, 5);
     tcase_add_test(tc, explore_deadlock_is_reported);
+    tcase_add_test(tc, explore_rerun_that_differs_is_nondeterminism);
     tcase_add_test(tc, explore_run_knows_seed_and_strategy);
     tcase_add_test(tc, explore_pct_string_carries_learnt_k);
     tcase_add_loop_test(tc, explore_pct_polling_loop_is_no_livelock, 0, 2);

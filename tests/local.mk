@@ -61,3 +61,5 @@ check_PROGRAMS += tests/check_explore
 tests_check_explore_SOURCES = tests/check_explore.c $(TESTS_HARNESS)
 tests_check_explore_CFLAGS = $(TESTS_CFLAGS)
 tests_check_explore_LDADD = $(TESTS_LDADD)
+TESTS += tests/explore_cli.sh
+EXTRA_DIST += tests/explore_cli.sh
