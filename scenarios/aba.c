@@ -1,4 +1,9 @@
-/* aba: FAILS (fixed: PASSES). A lock-free style stack pops by reading the head and its next, then compare-and-swapping the head; meanwhile another task pops the head, pops the next, and pushes the first back. The compare sees the same head (A-B-A) and installs a next that is no longer in the stack. Fixed: the head carries a version tag that every change bumps. */
+/* aba: FAILS, fixed PASSES: CAS pop fooled by ABA.
+ * A lock-free style stack pops by reading the head and its next, then compare-
+ * and-swapping the head; meanwhile another task pops the head, pops the next,
+ * and pushes the first back. The compare sees the same head (A-B-A) and
+ * installs a next that is no longer in the stack. Fixed: the head carries a
+ * version tag that every change bumps. */
 #include "scenario.h"
 
 #define NIL (-1)

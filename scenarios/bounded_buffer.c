@@ -1,4 +1,8 @@
-/* bounded_buffer: FAILS with a deadlock (fixed: PASSES). The producer holds a lock while it puts into a bounded buffer and the consumer needs that lock to take from it; when the buffer is full at that moment, each waits for the other. Fixed: the producer puts outside the lock. */
+/* bounded_buffer: FAILS, fixed PASSES: put into full buffer under lock.
+ * It fails with a deadlock. The producer holds a lock while it puts into a
+ * bounded buffer and the consumer needs that lock to take from it; when the
+ * buffer is full at that moment, each waits for the other. Fixed: the producer
+ * puts outside the lock. */
 #include "scenario.h"
 
 static weft_queue q;

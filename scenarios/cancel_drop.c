@@ -1,4 +1,8 @@
-/* cancel_drop: FAILS (fixed: PASSES). A consumer takes an item from the queue, then reaches a checkpoint before recording it; when its deadline expires there, the item it already took is dropped. Fixed: the item is recorded before the checkpoint (a shield would do too). */
+/* cancel_drop: FAILS, fixed PASSES: cancel drops a taken item.
+ * A consumer takes an item from the queue, then reaches a checkpoint before
+ * recording it; when its deadline expires there, the item it already took is
+ * dropped. Fixed: the item is recorded before the checkpoint (a shield would do
+ * too). */
 #include "scenario.h"
 
 static weft_queue q;

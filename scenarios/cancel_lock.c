@@ -1,4 +1,9 @@
-/* cancel_lock: FAILS with a deadlock (fixed: PASSES). A worker holding a lock is cancelled at a checkpoint and returns early without releasing it; the next task to take the lock waits forever. The cancel reaches the worker only when the worker is already in its scope, so only some schedules show it. Fixed: release on every path. */
+/* cancel_lock: FAILS, fixed PASSES: a cancel leaks a held lock.
+ * It fails with a deadlock. A worker holding a lock is cancelled at a
+ * checkpoint and returns early without releasing it; the next task to take the
+ * lock waits forever. The cancel reaches the worker only when the worker is
+ * already in its scope, so only some schedules show it. Fixed: release on every
+ * path. */
 #include "scenario.h"
 
 static weft_lock lk;

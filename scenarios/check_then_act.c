@@ -1,4 +1,7 @@
-/* check_then_act: FAILS (fixed: PASSES). Two withdrawals each check the balance covers them, then (after a schedule point) debit it; both pass the check and the balance goes negative. Fixed: check and debit under one lock. */
+/* check_then_act: FAILS, fixed PASSES: check-then-act on a balance.
+ * Two withdrawals each check the balance covers them, then (after a schedule
+ * point) debit it; both pass the check and the balance goes negative. Fixed:
+ * check and debit under one lock. */
 #include "scenario.h"
 
 static int balance = 100;

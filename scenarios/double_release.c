@@ -1,4 +1,8 @@
-/* double_release: FAILS (fixed: PASSES). Two tasks finish with a shared connection; each checks a "released" flag and, after a schedule point, returns the connection's slot to a semaphore; both pass the check and the slot is released twice, so the pool grows past its size. Fixed: test and set the flag with no schedule point between. */
+/* double_release: FAILS, fixed PASSES: a slot released twice.
+ * Two tasks finish with a shared connection; each checks a "released" flag and,
+ * after a schedule point, returns the connection's slot to a semaphore; both
+ * pass the check and the slot is released twice, so the pool grows past its
+ * size. Fixed: test and set the flag with no schedule point between. */
 #include "scenario.h"
 
 static weft_sem slots;

@@ -1,4 +1,7 @@
-/* lock_order2: FAILS with a deadlock (fixed: PASSES). Two tasks take two locks in opposite orders; when each holds its first lock, each waits for the other's. Fixed: both take the locks in the same order. */
+/* lock_order2: FAILS, fixed PASSES: lock-order deadlock, 2 tasks.
+ * It fails with a deadlock. Two tasks take two locks in opposite orders; when
+ * each holds its first lock, each waits for the other's. Fixed: both take the
+ * locks in the same order. */
 #include "scenario.h"
 
 static weft_lock locks[2];

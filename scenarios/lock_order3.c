@@ -1,4 +1,7 @@
-/* lock_order3: FAILS with a deadlock (fixed: PASSES). Three tasks each take lock i then lock i+1 (mod 3): a cycle of three, which deadlocks only when all three hold their first lock at once. Fixed: each takes the lower-numbered lock first. */
+/* lock_order3: FAILS, fixed PASSES: lock-order deadlock, 3 tasks.
+ * It fails with a deadlock. Three tasks each take lock i then lock i+1 (mod 3):
+ * a cycle of three, which deadlocks only when all three hold their first lock
+ * at once. Fixed: each takes the lower-numbered lock first. */
 #include "scenario.h"
 
 static weft_lock locks[3];

@@ -1,4 +1,7 @@
-/* lost_update: FAILS (fixed: PASSES). Two tasks increment a shared counter by reading it, reaching a schedule point, and writing back; an interleaving loses an increment. Fixed: a lock around the read-modify-write. */
+/* lost_update: FAILS, fixed PASSES: a lost update.
+ * Two tasks increment a shared counter by reading it, reaching a schedule
+ * point, and writing back; an interleaving loses an increment. Fixed: a lock
+ * around the read-modify-write. */
 #include "scenario.h"
 
 static int counter;

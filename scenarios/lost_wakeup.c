@@ -1,4 +1,8 @@
-/* lost_wakeup: FAILS with a deadlock (fixed: PASSES). The waiter tests the flag without the lock and without a loop, then waits on the condition; when the notify comes between its test and its wait, the wake-up is lost and it waits forever. Fixed: test the flag in a loop while holding the lock. */
+/* lost_wakeup: FAILS, fixed PASSES: lost wake-up: cond without loop.
+ * It fails with a deadlock. The waiter tests the flag without the lock and
+ * without a loop, then waits on the condition; when the notify comes between
+ * its test and its wait, the wake-up is lost and it waits forever. Fixed: test
+ * the flag in a loop while holding the lock. */
 #include "scenario.h"
 
 static bool ready;

@@ -1,4 +1,10 @@
-/* order3: FAILS (fixed: PASSES). An ordering bug of depth 3: the loader publishes version 1 after a long stretch of steps, the reader copies it (it must come after the whole stretch), and the resetter clears it (after its own long stretch) before the reader checks. Random scheduling almost never lets one task run a long stretch before another's first step; pct:3 gives each order a fair chance. Fixed: the resetter waits for the reader's check. */
+/* order3: FAILS, fixed PASSES: 3 events in one order.
+ * An ordering bug of depth 3: the loader publishes version 1 after a long
+ * stretch of steps, the reader copies it (it must come after the whole
+ * stretch), and the resetter clears it (after its own long stretch) before the
+ * reader checks. Random scheduling almost never lets one task run a long
+ * stretch before another's first step; pct:3 gives each order a fair chance.
+ * Fixed: the resetter waits for the reader's check. */
 #include "scenario.h"
 
 static int version, copy, checked;

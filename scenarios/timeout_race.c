@@ -1,4 +1,8 @@
-/* timeout_race: FAILS (fixed: PASSES). A client waits for a result with a 1 ms timeout; the server delivers it at exactly 1 ms. When the timeout wins the tie, the client reports a failure although the result came in time. Fixed: the deadline is inclusive (the scope ends 1 ns after it), so a result due at the deadline is taken. */
+/* timeout_race: FAILS, fixed PASSES: timeout races a result.
+ * A client waits for a result with a 1 ms timeout; the server delivers it at
+ * exactly 1 ms. When the timeout wins the tie, the client reports a failure
+ * although the result came in time. Fixed: the deadline is inclusive (the scope
+ * ends 1 ns after it), so a result due at the deadline is taken. */
 #include "scenario.h"
 
 static weft_event done;

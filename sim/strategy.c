@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DECLARE(id, name, form) extern const struct weft__strategy_ops weft__strategy_##id;
+#define DECLARE(id, name, form) \
+    extern const struct weft__strategy_ops weft__strategy_##id;
 WEFT_STRATEGY_MAP(DECLARE)
 #undef DECLARE
 
