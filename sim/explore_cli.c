@@ -26,7 +26,10 @@ static const char usage[] =
     "  -j N                N worker processes (default 1)\n"
     "  --stop-after N      stop after N failures (default 1, 0: never)\n"
     "  --time-limit SECS   stop the campaign after SECS seconds\n"
-    "  --isolate           each run in a process of its own (always on)\n"
+    "  --isolate           each run in a process of its own (always on:\n"
+    "                      forked from the program's warm fork server)\n"
+    "  --exec              one exec per run instead of the fork server\n"
+    "                      (programs with threads started before weft_run)\n"
     "  --max-steps N       livelock bound in steps (default 1000000)\n"
     "  --max-time SECS     livelock bound in virtual seconds (default 3600)\n"
     "  --run-timeout SECS  real-time limit of one run: a hang (default 10)\n"
@@ -161,6 +164,8 @@ static int flag_option(struct weft__cli *c, const char *a) {
         c->progress = true;
     } else if (!strcmp(a, "--no-progress")) {
         c->progress = false;
+    } else if (!strcmp(a, "--exec")) {
+        c->exec_each = true;
     } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
         c->verbose = true;
     } else if (strcmp(a, "--isolate") != 0) {
@@ -230,15 +235,21 @@ int weft__cli_parse(struct weft__cli *c, int argc, char **argv) {
 }
 
 void weft__cli_exec_child(const struct weft__cli *c, uint64_t seed,
-                          const char *spec, int fd) {
-    char buf[128];
+                          const char *spec, int fd, int req, int rsp) {
+    char buf[160];
     int keep = dup(fd); /* without O_CLOEXEC: it crosses exec */
+    int keep_req = req < 0 ? -1 : dup(req);
+    int keep_rsp = rsp < 0 ? -1 : dup(rsp);
     setenv("WEFT_BACKEND", "sim", 1);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)seed);
     setenv("WEFT_SEED", buf, 1);
     setenv("WEFT_STRATEGY", spec, 1);
-    snprintf(buf, sizeof buf, "fd=%d,steps=%llu,time=%lld", keep,
-             (unsigned long long)c->max_steps, (long long)c->max_time);
+    int n = snprintf(buf, sizeof buf, "fd=%d,steps=%llu,time=%lld", keep,
+                     (unsigned long long)c->max_steps, (long long)c->max_time);
+    if (keep_req >= 0) {
+        snprintf(buf + n, sizeof buf - (size_t)n, ",req=%d,rsp=%d", keep_req,
+                 keep_rsp);
+    }
     setenv("WEFT_EXPLORE", buf, 1);
     if (!c->verbose) {
         int null = open("/dev/null", O_WRONLY);

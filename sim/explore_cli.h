@@ -22,6 +22,7 @@ struct weft__cli {
     weft_time max_time;     /* virtual */
     weft_time run_timeout;  /* real, per run */
     bool shrink, json, progress, verbose;
+    bool exec_each;         /* --exec: no fork server, one exec a run */
     char **argv;            /* PROG ARGS, NULL-terminated */
     char command[1024];     /* the same, quoted for a replay line */
 };
@@ -31,9 +32,25 @@ struct weft__cli {
 int weft__cli_parse(struct weft__cli *cli, int argc, char **argv);
 
 /* In the forked child: sets the WEFT_* environment for (seed, spec),
- * hands it fd for the report and executes the program. Never returns. */
+ * hands it fd for the report (and req, rsp for a fork server, or -1)
+ * and executes the program. Never returns. */
 void weft__cli_exec_child(const struct weft__cli *cli, uint64_t seed,
-                          const char *spec, int fd);
+                          const char *spec, int fd, int req, int rsp);
+
+/* A runner (sim/explore.h) that makes each run in a child of the
+ * program's own fork server (sim/serve.c), started at the first run and
+ * again after a run that left it unusable; ctx: a struct
+ * weft__served, zeroed, with cli set. */
+struct weft__served {
+    const struct weft__cli *cli;
+    pid_t pid; /* the server, 0: none */
+    int req, rsp, rep;
+};
+struct weft__run_report;
+struct weft__outcome;
+int weft__served_run(void *ctx, uint64_t seed, const char *spec,
+                     struct weft__run_report *r, struct weft__outcome *o);
+void weft__served_stop(struct weft__served *s);
 
 /* Reads the workers' records until they end, a stop condition or the
  * time limit; prints failures, progress and the summary. 0 or 1. */

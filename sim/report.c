@@ -34,28 +34,26 @@ static void reset(struct weft__run_report *r) {
     r->log_lost = false;
 }
 
-/* "fd=N,steps=S,time=T" (each optional): false when malformed. */
-static bool parse_explore(const char *v, struct weft__run_report *r) {
-    r->fd = -1;
-    r->step_limit = 0;
-    r->time_limit = 0;
+bool weft__explore_env(struct weft__explore_env *e) {
+    static const char *const keys[] = {"fd=", "steps=", "time=", "req=",
+                                       "rsp="};
+    uint64_t *fields[] = {NULL, &e->steps, &e->time, NULL, NULL};
+    const char *v = getenv("WEFT_EXPLORE");
+    memset(e, 0, sizeof *e);
+    e->fd = e->req = e->rsp = -1;
+    int *fds[] = {&e->fd, NULL, NULL, &e->req, &e->rsp};
+    if (!v) return false;
     while (*v) {
         char *end;
-        unsigned long long n;
-        const char *eq = strchr(v, '=');
-        if (!eq) return false;
+        size_t k = 0;
+        while (k < 5 && strncmp(v, keys[k], strlen(keys[k]))) k++;
+        if (k == 5) return false;
+        const char *num = v + strlen(keys[k]);
         errno = 0;
-        n = strtoull(eq + 1, &end, 10);
-        if (errno || end == eq + 1 || (*end && *end != ',')) return false;
-        if (!strncmp(v, "fd=", 3)) {
-            r->fd = (int)n;
-        } else if (!strncmp(v, "steps=", 6)) {
-            r->step_limit = n;
-        } else if (!strncmp(v, "time=", 5)) {
-            r->time_limit = (weft_time)n;
-        } else {
-            return false;
-        }
+        unsigned long long n = strtoull(num, &end, 10);
+        if (errno || end == num || (*end && *end != ',')) return false;
+        if (fields[k]) *fields[k] = n;
+        if (fds[k]) *fds[k] = n > 1023 ? -1 : (int)n;
         v = *end ? end + 1 : end;
     }
     return true;
@@ -64,12 +62,15 @@ static bool parse_explore(const char *v, struct weft__run_report *r) {
 struct weft__run_report *weft__report_begin(void) {
     struct weft__run_report *r = weft__sim_report;
     if (!r) {
-        const char *v = getenv("WEFT_EXPLORE");
-        if (!v || !parse_explore(v, &own)) {
+        struct weft__explore_env e;
+        if (!weft__explore_env(&e)) {
             current = NULL;
             return NULL;
         }
         r = &own;
+        r->fd = e.fd;
+        r->step_limit = e.steps;
+        r->time_limit = (weft_time)e.time;
     }
     reset(r);
     current = r;
@@ -101,8 +102,10 @@ static bool read_all(int fd, void *p, size_t n) {
 }
 
 void weft__report_end(struct weft__run_report *r) {
+    static bool reported; /* a program reports its first run only */
     current = NULL;
-    if (r->fd < 0) return;
+    if (r->fd < 0 || (r == &own && reported)) return;
+    if (r == &own) reported = true;
     int saved = errno;
     if (write_all(r->fd, r, sizeof *r)) {
         write_all(r->fd, r->log.d, r->log.n * sizeof *r->log.d);

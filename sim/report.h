@@ -2,8 +2,8 @@
  *
  * An in-process explorer points weft__sim_report at its report before
  * each run; a program run by weft-explore finds WEFT_EXPLORE in its
- * environment ("fd=N,steps=S,time=T") and writes its report to fd N
- * when weft_run ends. Either way the sim backend fills the same struct:
+ * environment and writes its report to the fd named there when weft_run
+ * ends. Either way the sim backend fills the same struct:
  * the bounds to apply on the way in, the decision log while running, the
  * result and leaks at the end. */
 #ifndef WEFT_REPORT_H
@@ -43,6 +43,17 @@ extern __thread struct weft__run_report *weft__sim_report;
  * thread keeps when WEFT_EXPLORE names a fd (the program runs under
  * weft-explore), or NULL. Reset for the run. */
 struct weft__run_report *weft__report_begin(void);
+
+/* WEFT_EXPLORE, "fd=N,steps=S,time=T[,req=Q,rsp=P]": the report's fd,
+ * the livelock bounds (0: none) and, for a fork server (sim/serve.c),
+ * its request and response fds (-1 when absent). */
+struct weft__explore_env {
+    int fd, req, rsp;
+    uint64_t steps, time;
+};
+
+/* Reads WEFT_EXPLORE into *e; false when it is unset or malformed. */
+bool weft__explore_env(struct weft__explore_env *e);
 
 /* The report the calling thread's running sim run fills, or NULL. */
 struct weft__run_report *weft__report_current(void);

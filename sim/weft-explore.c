@@ -1,9 +1,10 @@
 /* sim/weft-explore.c: weft-explore(1), schedule exploration of any weft
- * program without code changes. Each run is the program executed with
- * WEFT_BACKEND=sim, WEFT_SEED, WEFT_STRATEGY and WEFT_EXPLORE (the fd its
- * weft_run writes its report to, and the livelock bounds); so every run
- * is its own process and a crash, abort or hang is a failing seed, not
- * the end of the campaign. -j N splits the seeds over N worker processes
+ * program without code changes. Each run is a child of the program's
+ * fork server (sim/explore_served.c), or with --exec the program executed
+ * afresh, with WEFT_BACKEND=sim, WEFT_SEED, WEFT_STRATEGY and WEFT_EXPLORE
+ * (the fd its weft_run writes its report to, the livelock bounds); so
+ * every run is its own process and a crash, abort or hang is a failing
+ * seed, not the end of the campaign. -j N splits the seeds over N worker processes
  * that send one record per run to this one, which keeps the tally, the
  * progress line and the output. Exit: 0 no failure, 1 a failure, 2 a
  * usage error. */
@@ -37,7 +38,7 @@ static int run_program(void *ctx, uint64_t seed, const char *spec,
         close(fds[1]);
         return -EAGAIN;
     }
-    if (pid == 0) weft__cli_exec_child(cli, seed, spec, fds[1]);
+    if (pid == 0) weft__cli_exec_child(cli, seed, spec, fds[1], -1, -1);
     close(fds[1]);
     return weft__child_collect(pid, fds[0], cli->run_timeout, r, o);
 }
@@ -50,8 +51,9 @@ static int worker(const struct weft__cli *cli, unsigned k, int fd) {
     if (weft__campaign_init(&c, cli->strategy)) return 2;
     c.shrink = cli->shrink;
     c.program = cli->command;
-    c.runner.run = run_program;
-    c.runner.ctx = (void *)cli;
+    struct weft__served served = {.cli = cli};
+    c.runner.run = cli->exec_each ? run_program : weft__served_run;
+    c.runner.ctx = cli->exec_each ? (void *)cli : (void *)&served;
     for (uint64_t i = k; i < cli->count; i += cli->jobs) {
         struct weft__record rec;
         weft__campaign_step(&c, cli->first + (cli->one_seed ? 0 : i), &rec);
@@ -65,6 +67,7 @@ static int worker(const struct weft__cli *cli, unsigned k, int fd) {
     last.error = true; /* the closing record carries the account */
     snprintf(last.fail.message, sizeof last.fail.message, "%s", describe);
     if (write(fd, &last, sizeof last) < 0) return 1;
+    weft__served_stop(&served);
     weft__campaign_fini(&c);
     return 0;
 }

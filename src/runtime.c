@@ -13,6 +13,7 @@
 #include "overflow.h"
 #include "prng.h"
 #include "sched.h"
+#include "serve.h"
 #include "thread.h"
 #include "weft/runtime.h"
 
@@ -113,5 +114,10 @@ int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     if (rc) return rc;
     weft_config cfg;
     rc = weft__config_resolve(cfg_in, &cfg);
+    if (rc) return rc;
+    if (cfg.backend == WEFT_BACKEND_SIM) {
+        weft__serve(&cfg); /* under weft-explore: returns in a child */
+        rc = weft__config_check(&cfg);
+    }
     return rc ? rc : run_checked(&cfg, main_fn, arg);
 }
