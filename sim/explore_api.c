@@ -110,9 +110,9 @@ static const char *own_program(void) {
 /* The campaign loop: seeds in order (dfs: one seed, many schedules). */
 static void campaign_loop(struct weft__campaign *c, const weft_explore_opts *o,
                           struct weft__tally *t) {
-    bool one_seed = !strncmp(o->strategy, "dfs", 3);
+    bool one_seed = c->strategy->one_seed;
     size_t stop_after = o->stop_after ? o->stop_after : 1;
-    uint64_t count = o->seed_count ? o->seed_count : 100;
+    uint64_t count = o->seed_count ? o->seed_count : one_seed ? 100000 : 100;
     for (uint64_t i = 0; i < count; i++) {
         struct weft__record rec;
         weft__campaign_step(c, o->seed_first + (one_seed ? 0 : i), &rec);
@@ -144,7 +144,10 @@ int weft_explore(const weft_explore_opts *o_in, int (*main_fn)(void *),
     int rc = weft__campaign_init(&c, o.strategy);
     if (rc) return rc;
     c.shrink = o.shrink;
-    c.program = o.program ? o.program : own_program();
+    /* The campaign ignores WEFT_SEED: its failures replay through a
+     * weft_run of the same function under that environment. */
+    c.program = o.program ? o.program
+                          : "(for a weft_run of the explored function)";
     c.runner.run = o.isolate ? run_forked : run_inproc;
     c.runner.ctx = &p;
     if (!o.quiet) note_environment();
@@ -199,12 +202,14 @@ void weft_assert_fail(const char *expr, const char *file, int line) {
         abort();
     }
     const char *strategy = weft_strategy();
-    fprintf(stderr, "weft: WEFT_ASSERT(%s) failed at %s:%d [backend=sim "
-                    "seed=%llu strategy=%s step=%llu]\n  replay: "
-                    "WEFT_BACKEND=sim WEFT_SEED=%llu WEFT_STRATEGY=%s %s\n",
-            expr, file, line, (unsigned long long)rt->cfg->seed, strategy,
-            (unsigned long long)rt->steps, (unsigned long long)rt->cfg->seed,
-            strategy, own_program());
+    if (!weft__sim_report) { /* an in-process campaign reports it itself */
+        fprintf(stderr, "weft: WEFT_ASSERT(%s) failed at %s:%d [backend=sim "
+                        "seed=%llu strategy=%s step=%llu]\n  replay: "
+                        "WEFT_BACKEND=sim WEFT_SEED=%llu WEFT_STRATEGY=%s %s\n",
+                expr, file, line, (unsigned long long)rt->cfg->seed,
+                strategy, (unsigned long long)rt->steps,
+                (unsigned long long)rt->cfg->seed, strategy, own_program());
+    }
     struct weft__run_report *r = weft__report_current();
     if (!r || !rt->current) abort();
     r->kind = WEFT_FAILURE_ASSERT;

@@ -126,8 +126,14 @@ static int value_option(struct weft__cli *c, int argc, char **argv, int *i) {
         double d = 0;
         bool ok = true;
         switch (k) {
-        case 0: ok = to_range(v, &c->first, &c->count); break;
-        case 1: ok = to_u64(v, &c->count) && c->count > 0; break;
+        case 0:
+            ok = to_range(v, &c->first, &c->count);
+            c->count_given = true;
+            break;
+        case 1:
+            ok = to_u64(v, &c->count) && c->count > 0;
+            c->count_given = true;
+            break;
         case 2: c->strategy = v; break;
         case 3:
             ok = to_u64(v, &u) && u >= 1 && u <= WEFT__CLI_MAX_JOBS;
@@ -193,8 +199,9 @@ static int check_choices(struct weft__cli *c) {
         return bad("--strategy", c->strategy,
                    "random, pct:D, dfs:B or replay:S");
     }
+    c->one_seed = camp.strategy->one_seed;
     weft__campaign_fini(&camp);
-    c->one_seed = !strncmp(c->strategy, "dfs", 3);
+    if (c->one_seed && !c->count_given) c->count = 100000; /* ends itself */
     if (c->one_seed && c->jobs > 1) {
         return bad("-j", "> 1", "dfs runs its schedules in order: use -j 1");
     }
@@ -228,9 +235,6 @@ int weft__cli_parse(struct weft__cli *c, int argc, char **argv) {
         return 2;
     }
     c->argv = argv + i;
-    if (!strncmp(c->strategy, "dfs", 3)) {
-        if (c->count == 100) c->count = 100000; /* dfs ends on its own */
-    }
     return check_choices(c);
 }
 

@@ -14,6 +14,7 @@
 struct weft__cli {
     uint64_t first, count;  /* seeds first .. first + count - 1 */
     bool one_seed;          /* dfs: every run with seed `first` */
+    bool count_given;       /* --seeds or --count given */
     const char *strategy;
     unsigned jobs;
     uint64_t stop_after;

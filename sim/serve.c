@@ -53,7 +53,9 @@ int weft__serve_send(int req, uint64_t seed, const char *spec) {
     return full_write(req, &r, sizeof r) ? 0 : -EPIPE;
 }
 
-bool weft__serve_read_int(int fd, int *v) { return full_read(fd, v, sizeof *v); }
+bool weft__serve_read_int(int fd, int *v) {
+    return full_read(fd, v, sizeof *v);
+}
 
 /* The request a child runs; static: cfg borrows its spec. */
 static struct weft__serve_request request;

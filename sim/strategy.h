@@ -87,6 +87,10 @@ struct weft__strategy_ops {
      * to say), e.g. dfs's "space covered: 12 schedules". */
     void (*describe)(void *camp, char *buf, size_t n);
     void (*campaign_fini)(void *camp);
+    /* Every run of a campaign uses its first seed (dfs: the schedules
+     * differ, weft_random's stream must not), and the campaign ends by
+     * itself (next returns 1). */
+    bool one_seed;
 };
 
 /* Every strategy, as X(identifier, "name", "its form for messages"). */

@@ -138,4 +138,5 @@ const struct weft__strategy_ops weft__strategy_dfs = {
     .learn = dfs_learn,
     .describe = dfs_describe,
     .campaign_fini = dfs_campaign_fini,
+    .one_seed = true,
 };

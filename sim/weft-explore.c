@@ -1,13 +1,13 @@
 /* sim/weft-explore.c: weft-explore(1), schedule exploration of any weft
  * program without code changes. Each run is a child of the program's
- * fork server (sim/explore_served.c), or with --exec the program executed
- * afresh, with WEFT_BACKEND=sim, WEFT_SEED, WEFT_STRATEGY and WEFT_EXPLORE
- * (the fd its weft_run writes its report to, the livelock bounds); so
- * every run is its own process and a crash, abort or hang is a failing
- * seed, not the end of the campaign. -j N splits the seeds over N worker processes
- * that send one record per run to this one, which keeps the tally, the
- * progress line and the output. Exit: 0 no failure, 1 a failure, 2 a
- * usage error. */
+ * fork server (sim/explore_served.c), or with --exec the program
+ * executed afresh, with WEFT_BACKEND=sim, WEFT_SEED, WEFT_STRATEGY and
+ * WEFT_EXPLORE (the fd its weft_run writes its report to, the livelock
+ * bounds); so every run is its own process and a crash, abort or hang is
+ * a failing seed, not the end of the campaign. -j N splits the seeds
+ * over N worker processes that send one record per run to this one,
+ * which keeps the tally, the progress line and the output. Exit: 0 no
+ * failure, 1 a failure, 2 a usage error. */
 #include "config.h"
 
 #include <errno.h>
