@@ -170,6 +170,28 @@ out:
     free(v);
 }
 
+/* The run of rec's strategy string ended with o: record it, and check
+ * and shrink a failure. */
+static void judged(struct weft__campaign *c, struct weft__record *rec,
+                   const struct weft__outcome *o) {
+    weft_explore_failure *f = &rec->fail;
+    uint64_t seed = rec->seed;
+    c->strategy->learn(c->camp, &c->report.log);
+    rec->schedule = weft__dlog_hash(&c->report.log);
+    rec->outcome = mix(mix(0, (uint64_t)o->kind),
+                       (uint64_t)(int64_t)o->result);
+    if (o->kind == WEFT_FAILURE_NONE) return;
+    f->seed = seed;
+    f->kind = o->kind;
+    f->result = o->result;
+    f->preemptions = weft__dlog_preemptions(&c->report.log);
+    snprintf(f->message, sizeof f->message, "%s", o->message);
+    check_determinism(c, seed, f);
+    if (c->shrink && f->kind != WEFT_FAILURE_NONDETERMINISM) {
+        shrink(c, seed, f);
+    }
+}
+
 void weft__campaign_step(struct weft__campaign *c, uint64_t seed,
                          struct weft__record *rec) {
     memset(rec, 0, sizeof *rec);
@@ -177,28 +199,19 @@ void weft__campaign_step(struct weft__campaign *c, uint64_t seed,
     weft_explore_failure *f = &rec->fail;
     int rc = c->strategy->next(c->camp, seed, f->strategy,
                                sizeof f->strategy);
-    if (rc) {
-        rec->end = rc == 1;
-        rec->error = rc != 1;
-        return;
+    if (rc == 0) {
+        struct weft__outcome o;
+        rc = c->runner.run(c->runner.ctx, seed, f->strategy, &c->report, &o);
+        if (rc == 0) {
+            judged(c, rec, &o);
+            return;
+        }
     }
-    struct weft__outcome o;
-    if (c->runner.run(c->runner.ctx, seed, f->strategy, &c->report, &o)) {
-        rec->error = true;
-        return;
-    }
-    c->strategy->learn(c->camp, &c->report.log);
-    rec->schedule = weft__dlog_hash(&c->report.log);
-    rec->outcome = mix(mix(0, (uint64_t)o.kind), (uint64_t)(int64_t)o.result);
-    if (o.kind == WEFT_FAILURE_NONE) return;
-    f->seed = seed;
-    f->kind = o.kind;
-    f->result = o.result;
-    f->preemptions = weft__dlog_preemptions(&c->report.log);
-    snprintf(f->message, sizeof f->message, "%s", o.message);
-    check_determinism(c, seed, f);
-    if (c->shrink && f->kind != WEFT_FAILURE_NONDETERMINISM) {
-        shrink(c, seed, f);
+    rec->end = rc == 1;
+    rec->error = rc != 1;
+    if (rec->error) {
+        snprintf(f->message, sizeof f->message, "no run could be made "
+                 "(seed %llu): %s", (unsigned long long)seed, strerror(-rc));
     }
 }
 

@@ -46,7 +46,10 @@ struct weft__record {
     uint64_t schedule;   /* hash of the decision log */
     uint64_t outcome;    /* hash of (kind, result) */
     bool end;            /* the strategy has nothing left (dfs) */
-    bool error;          /* no run could be made: the campaign ends */
+    bool error;          /* no run could be made: the campaign ends
+                            (fail.message says why) */
+    bool account;        /* a worker's last record: fail.message holds
+                            the strategy's account (describe) */
     weft_explore_failure fail; /* fail.kind != NONE: a failure */
 };
 

@@ -116,7 +116,11 @@ static void campaign_loop(struct weft__campaign *c, const weft_explore_opts *o,
     for (uint64_t i = 0; i < count; i++) {
         struct weft__record rec;
         weft__campaign_step(c, o->seed_first + (one_seed ? 0 : i), &rec);
-        if (rec.error) break;
+        if (rec.error) {
+            if (!o->quiet) fprintf(stderr, "weft_explore: %s\n",
+                                   rec.fail.message);
+            break;
+        }
         weft__tally_add(t, &rec);
         if (rec.end) break;
         if (rec.fail.kind != WEFT_FAILURE_NONE) {

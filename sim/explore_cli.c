@@ -284,10 +284,14 @@ static void progress(const struct weft__cli *c, const struct weft__tally *t,
 /* Handles one record; true when the campaign should stop. */
 static bool take(const struct weft__cli *c, struct weft__tally *t,
                  const struct weft__record *rec, char *describe, size_t n) {
-    if (rec->error) { /* a worker's closing account */
+    if (rec->account) {
         if (rec->fail.message[0]) snprintf(describe, n, "%s",
                                            rec->fail.message);
         return false;
+    }
+    if (rec->error) {
+        fprintf(stderr, "weft-explore: %s\n", rec->fail.message);
+        return true;
     }
     weft__tally_add(t, rec);
     if (rec->end || rec->fail.kind == WEFT_FAILURE_NONE) return false;

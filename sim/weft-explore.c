@@ -64,7 +64,7 @@ static int worker(const struct weft__cli *cli, unsigned k, int fd) {
     struct weft__record last;
     memset(&last, 0, sizeof last);
     c.strategy->describe(c.camp, describe, sizeof describe);
-    last.error = true; /* the closing record carries the account */
+    last.account = true;
     snprintf(last.fail.message, sizeof last.fail.message, "%s", describe);
     if (write(fd, &last, sizeof last) < 0) return 1;
     weft__served_stop(&served);
