@@ -63,3 +63,13 @@ tests_check_explore_CFLAGS = $(TESTS_CFLAGS)
 tests_check_explore_LDADD = $(TESTS_LDADD)
 TESTS += tests/explore_cli.sh
 EXTRA_DIST += tests/explore_cli.sh
+
+# The soak (docs/TESTING.md): random programs over the whole API, one per
+# sim seed. Without arguments it runs seeds 1..300, as part of make check;
+# `make soak` runs it longer under ASan (mk/variants.mk).
+check_PROGRAMS += tests/soak/soak
+tests_soak_soak_SOURCES = tests/soak/soak.h tests/soak/driver.c \
+	tests/soak/plan.c tests/soak/run.c tests/soak/wl_tasks.c \
+	tests/soak/wl_sync.c tests/soak/wl_queue.c tests/soak/wl_patterns.c
+tests_soak_soak_CFLAGS = $(WEFT_CFLAGS)
+tests_soak_soak_LDADD = libweftcore.la
