@@ -17,7 +17,8 @@
 
 #include "decision.h"
 
-#define SHRINK_TRIALS 400
+#define SHRINK_TRIALS 400 /* greedy drops tried */
+#define SEARCH_RUNS 300   /* runs of the search for fewer preemptions */
 
 static void judge_report(const struct weft__run_report *r,
                          struct weft__outcome *o) {
@@ -136,10 +137,47 @@ static bool still_fails(struct weft__campaign *c, uint64_t seed,
            o.kind == kind;
 }
 
-/* Greedy: drops each choice of the failing schedule in turn, from the
- * last, keeping every drop after which the run still fails the same way.
- * The result is the string of the last failing run's own log. */
-static void shrink(struct weft__campaign *c, uint64_t seed,
+/* f->shrunk and f->preemptions from the run whose log is in again. */
+static void take_shrunk(struct weft__campaign *c, weft_explore_failure *f) {
+    memcpy(f->shrunk, "replay:", 8);
+    if (weft__dlog_format(&c->again.log, c->again.log.n, f->shrunk + 7,
+                          sizeof f->shrunk - 7)) {
+        f->shrunk[0] = '\0';
+        return;
+    }
+    f->preemptions = weft__dlog_preemptions(&c->again.log);
+}
+
+/* Looks for a schedule of the same seed with fewer than `have`
+ * preemptions that fails the same way, by iterative context bounding
+ * (dfs) from 0 preemptions: the first one found has the fewest, if the
+ * search gets there within SEARCH_RUNS runs. */
+static void search_fewer(struct weft__campaign *c, uint64_t seed,
+                         weft_explore_failure *f, size_t have) {
+    const char *params;
+    const struct weft__strategy_ops *dfs = weft__strategy_find("dfs", &params);
+    char spec[WEFT__SPEC_MAX];
+    void *camp;
+    snprintf(spec, sizeof spec, "dfs:%zu", have > 16 ? (size_t)16 : have - 1);
+    if (dfs->campaign_init(&camp, spec)) return;
+    for (size_t runs = 0; runs < SEARCH_RUNS; runs++) {
+        struct weft__outcome o;
+        if (dfs->next(camp, seed, spec, sizeof spec) ||
+            c->runner.run(c->runner.ctx, seed, spec, &c->again, &o)) {
+            break;
+        }
+        dfs->learn(camp, &c->again.log);
+        if (o.kind == f->kind &&
+            weft__dlog_preemptions(&c->again.log) < have) {
+            take_shrunk(c, f);
+            break;
+        }
+    }
+    dfs->campaign_fini(camp);
+}
+
+/* Drops the choices of f's schedule one at a time (see shrink). */
+static void greedy(struct weft__campaign *c, uint64_t seed,
                    weft_explore_failure *f) {
     char spec[WEFT__SPEC_MAX];
     struct weft__sched_pair *v;
@@ -161,13 +199,22 @@ static void shrink(struct weft__campaign *c, uint64_t seed,
     }
     if (format_pairs(v, n, n, spec, sizeof spec) == 0 &&
         still_fails(c, seed, spec, f->kind)) {
-        memcpy(f->shrunk, "replay:", 8);
-        weft__dlog_format(&c->again.log, c->again.log.n, f->shrunk + 7,
-                          sizeof f->shrunk - 7);
-        f->preemptions = weft__dlog_preemptions(&c->again.log);
+        take_shrunk(c, f);
     }
 out:
     free(v);
+}
+
+/* Greedy: drops each choice of the failing schedule in turn, from the
+ * last, keeping every drop after which the run still fails the same way;
+ * then, if preemptions are left, a bounded search for fewer. The result
+ * is the string of the last failing run's own log. */
+static void shrink(struct weft__campaign *c, uint64_t seed,
+                   weft_explore_failure *f) {
+    greedy(c, seed, f);
+    size_t have = f->shrunk[0] ? f->preemptions
+                               : weft__dlog_preemptions(&c->report.log);
+    if (have > 0) search_fewer(c, seed, f, have);
 }
 
 /* The run of rec's strategy string ended with o: record it, and check
