@@ -6,10 +6,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "explore.h"
@@ -107,28 +110,98 @@ static const char *own_program(void) {
     return program_invocation_name ? program_invocation_name : "./prog";
 }
 
-/* The campaign loop: seeds in order (dfs: one seed, many schedules). */
+/* Where a loop's records go: the tally of this process, or (fd >= 0) a
+ * pipe to the parent, which keeps the tally of its workers. */
+struct sink {
+    struct weft__tally *t;
+    const weft_explore_opts *o;
+    const char *program;
+    int fd;
+};
+
+/* Takes one record; true when the campaign should stop. */
+static bool take(struct sink *s, const struct weft__record *rec) {
+    if (s->fd >= 0) {
+        return write(s->fd, rec, sizeof *rec) != (ssize_t)sizeof *rec;
+    }
+    if (rec->error) {
+        if (!s->o->quiet) fprintf(stderr, "weft_explore: %s\n",
+                                  rec->fail.message);
+        return true;
+    }
+    weft__tally_add(s->t, rec);
+    if (rec->end) return true;
+    if (rec->fail.kind == WEFT_FAILURE_NONE) return false;
+    if (!s->o->quiet) weft__print_failure(stderr, &rec->fail, s->program,
+                                          false);
+    return s->t->failures >= (s->o->stop_after ? s->o->stop_after : 1);
+}
+
+/* The campaign loop over seeds first + k, + k + stride, ... (dfs: one
+ * seed, many schedules). */
 static void campaign_loop(struct weft__campaign *c, const weft_explore_opts *o,
-                          struct weft__tally *t) {
+                          uint64_t k, uint64_t stride, struct sink *s) {
     bool one_seed = c->strategy->one_seed;
-    size_t stop_after = o->stop_after ? o->stop_after : 1;
     uint64_t count = o->seed_count ? o->seed_count : one_seed ? 100000 : 100;
-    for (uint64_t i = 0; i < count; i++) {
+    for (uint64_t i = k; i < count; i += stride) {
         struct weft__record rec;
         weft__campaign_step(c, o->seed_first + (one_seed ? 0 : i), &rec);
-        if (rec.error) {
-            if (!o->quiet) fprintf(stderr, "weft_explore: %s\n",
-                                   rec.fail.message);
+        if (take(s, &rec) || rec.end || rec.error) break;
+    }
+}
+
+/* Reads the workers' records until each closed its pipe or the
+ * campaign should stop. */
+static void collect(struct pollfd *p, unsigned n, struct sink *s) {
+    unsigned open = n;
+    while (open) {
+        if (poll(p, n, -1) < 0 && errno != EINTR) return;
+        for (unsigned k = 0; k < n; k++) {
+            struct weft__record rec;
+            if (p[k].fd < 0 || !p[k].revents) continue;
+            if (read(p[k].fd, &rec, sizeof rec) != (ssize_t)sizeof rec) {
+                p[k].fd = -1; /* ended; run_workers closes it */
+                open--;
+                continue;
+            }
+            if (take(s, &rec)) return;
+        }
+    }
+}
+
+/* jobs workers, forked from this warm process, run every jobs-th seed
+ * and send their records here. */
+static void run_workers(struct weft__campaign *c, const weft_explore_opts *o,
+                        struct sink *s) {
+    unsigned n = o->jobs > 64 ? 64 : o->jobs;
+    pid_t pids[64];
+    int rfds[64];
+    struct pollfd p[64];
+    unsigned open = 0;
+    fflush(NULL);
+    for (unsigned k = 0; k < n; k++) {
+        int fds[2];
+        if (pipe(fds)) break;
+        pids[open] = fork();
+        if (pids[open] == 0) {
+            close(fds[0]);
+            struct sink to_parent = {NULL, o, s->program, fds[1]};
+            campaign_loop(c, o, k, n, &to_parent);
+            _exit(0);
+        }
+        close(fds[1]);
+        if (pids[open] < 0) {
+            close(fds[0]);
             break;
         }
-        weft__tally_add(t, &rec);
-        if (rec.end) break;
-        if (rec.fail.kind != WEFT_FAILURE_NONE) {
-            if (!o->quiet) {
-                weft__print_failure(stderr, &rec.fail, c->program, false);
-            }
-            if (t->failures >= stop_after) break;
-        }
+        rfds[open] = fds[0];
+        p[open++] = (struct pollfd){.fd = fds[0], .events = POLLIN};
+    }
+    collect(p, open, s);
+    for (unsigned k = 0; k < open; k++) {
+        kill(pids[k], SIGKILL);
+        waitpid(pids[k], NULL, 0);
+        close(rfds[k]);
     }
 }
 
@@ -158,7 +231,12 @@ int weft_explore(const weft_explore_opts *o_in, int (*main_fn)(void *),
     struct weft__tally t;
     memset(&t, 0, sizeof t);
     double start = now_s();
-    campaign_loop(&c, &o, &t);
+    struct sink s = {&t, &o, c.program, -1};
+    if (o.jobs > 1 && !c.strategy->one_seed) {
+        run_workers(&c, &o, &s);
+    } else {
+        campaign_loop(&c, &o, 0, 1, &s);
+    }
     char describe[256];
     c.strategy->describe(c.camp, describe, sizeof describe);
     if (!o.quiet) {

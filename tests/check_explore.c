@@ -62,6 +62,24 @@ START_TEST(explore_lost_update_each_strategy_finds_it) {
 }
 END_TEST
 
+START_TEST(explore_jobs_split_seeds_over_workers) {
+    weft_explore_opts o = quiet_opts("random", 200);
+    o.jobs = 3;
+    o.stop_after = 1000;
+    weft_explore_result r;
+    ck_assert_int_eq(weft_explore(&o, two_deposits, NULL, &r), 1);
+    ck_assert_uint_eq(r.runs, 200);
+    ck_assert_uint_gt(r.failures, 0);
+    ck_assert_uint_lt(r.failures, 200);
+    weft_explore_opts one = quiet_opts("random", 200);
+    one.stop_after = 1000;
+    weft_explore_result r1;
+    ck_assert_int_eq(weft_explore(&one, two_deposits, NULL, &r1), 1);
+    ck_assert_uint_eq(r.failures, r1.failures); /* the same seeds */
+    ck_assert_uint_eq(r.first.seed, r1.first.seed);
+}
+END_TEST
+
 START_TEST(explore_dfs_covers_small_space_completely) {
     weft_explore_opts o = quiet_opts("dfs:2", 1000);
     o.stop_after = 1000;
@@ -369,6 +387,7 @@ static Suite *explore_suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, explore_lost_update_each_strategy_finds_it, 0, 3);
     tcase_add_test(tc, explore_dfs_covers_small_space_completely);
+    tcase_add_test(tc, explore_jobs_split_seeds_over_workers);
     tcase_add_test(tc, explore_replay_empty_schedule_runs_without_preemption);
     tcase_add_loop_test(tc, explore_bad_strategy_is_einval, 0, 9);
     tcase_add_test(tc, sched_default_choices_run_oldest_first);

@@ -48,6 +48,9 @@ typedef struct weft_explore_opts {
                               "replay:S" */
     bool isolate;          /* fork each run from this process: a crash
                               or hang is a failing seed, not the end */
+    unsigned jobs;         /* worker processes forked from this one, each
+                              with every jobs-th seed (0, 1: none; not
+                              with dfs, whose runs are in order) */
     bool shrink;           /* look for the failing schedule with the
                               fewest preemptions */
     bool quiet;            /* no report on stderr */
