@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,8 +302,20 @@ static bool take(const struct weft__cli *c, struct weft__tally *t,
     return c->stop_after && t->failures >= c->stop_after;
 }
 
+/* SIGINT or SIGTERM: the campaign ends like at its time limit, so the
+ * workers (in process groups of their own) are ended with it. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig) {
+    (void)sig;
+    interrupted = 1;
+}
+
 int weft__cli_collect(const struct weft__cli *c, const int *fds,
                       const pid_t *pids) {
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     struct pollfd p[WEFT__CLI_MAX_JOBS];
     unsigned open = c->jobs;
     (void)pids;
@@ -314,7 +327,7 @@ int weft__cli_collect(const struct weft__cli *c, const int *fds,
     char describe[256] = "";
     double start = now_s(), shown = 0;
     bool stop = false;
-    while (open && !stop) {
+    while (open && !stop && !interrupted) {
         double elapsed = now_s() - start;
         if (c->time_limit && elapsed >= c->time_limit) break;
         if (c->progress && elapsed - shown >= 0.2) {
@@ -336,6 +349,7 @@ int weft__cli_collect(const struct weft__cli *c, const int *fds,
     }
     double elapsed = now_s() - start;
     if (c->progress) progress(c, &t, elapsed, true);
+    if (interrupted) fputs("weft-explore: interrupted\n", stderr);
     weft__print_summary(stdout, &t, c->strategy, describe, elapsed, c->json);
     int rc = t.failures ? 1 : 0;
     weft__tally_fini(&t);

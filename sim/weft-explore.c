@@ -78,9 +78,11 @@ static pid_t start_worker(const struct weft__cli *cli, unsigned k, int *rfd) {
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        setpgid(0, 0); /* its runs too: ended together (a time limit) */
         close(fds[0]);
         _exit(worker(cli, k, fds[1]));
     }
+    if (pid > 0) setpgid(pid, pid); /* whichever of the two runs first */
     close(fds[1]);
     *rfd = fds[0];
     return pid;
@@ -103,7 +105,7 @@ int main(int argc, char **argv) {
     }
     rc = weft__cli_collect(&cli, fds, pids);
     for (unsigned k = 0; k < cli.jobs; k++) {
-        kill(pids[k], SIGTERM);
+        kill(-pids[k], SIGKILL); /* the worker, its server and runs */
         waitpid(pids[k], NULL, 0);
     }
     return rc;
