@@ -34,7 +34,7 @@ int weft_sleep(weft_time duration) {
     return weft_sleep_until(now + duration);
 }
 
-int weft_yield(void) { return weft__checkpoint(); }
+int weft_yield(void) { return weft__yield(); }
 
 void weft_sched_point(const char *label) {
     (void)label; /* for traces, when they land */
