@@ -5,13 +5,14 @@
 # function is a declaration that starts with WEFT_API (joined across
 # lines up to its ';'), a static inline weft_ function, or a
 # function-like macro named weft_* or WEFT_* (the calls that record
-# their caller's file and line). Run at build time, so the list follows
+# their caller's file and line), X-macro lists aside. Run at build time, so the list follows
 # the headers.
 set -eu
 template=$1
 shift
 list=$(awk '
     function flush() {
+        sub(/;.*/, ";", decl)            # a trailing comment
         gsub(/[ \t]+/, " ", decl); sub(/^ /, "", decl); sub(/ ;$/, ";", decl)
         gsub(/\( /, "(", decl); gsub(/ \)/, ")", decl)
         gsub(/\\/, "\\e", decl)
@@ -43,6 +44,8 @@ list=$(awk '
     /^#define (weft|WEFT)_[A-Za-z_0-9]*\(/ {
         decl = $2
         for (i = 3; i <= NF && decl !~ /\)$/; i++) decl = decl " " $i
+        # X-macro lists (WEFT_<THING>_MAP(X)) and their helpers are not calls
+        if (decl ~ /_(MAP|ENUM)\(/ || decl ~ /\(X\)$/) next
         decl = "#define " decl; flush(); next
     }
 ' "$@")
