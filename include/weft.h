@@ -13,5 +13,6 @@
 #include "weft/patterns.h"
 #include "weft/thread.h"
 #include "weft/leak.h"
+#include "weft/trace.h"
 
 #endif

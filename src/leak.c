@@ -16,6 +16,7 @@
 
 #include "cancel.h"
 #include "sched.h"
+#include "trace.h"
 
 /* What the last weft_run of this thread leaked (weft_leaks outside). */
 static __thread struct weft__leak *last_log;
@@ -71,6 +72,7 @@ void weft__track(struct weft__tracked *tr, const void *obj, const char *kind,
     tr->owner = NULL;
     tr->where = WEFT__TRACKED_NONE;
     tr->shadow = -1;
+    weft__trace_object(rt, obj, kind, file, line);
     if (!rt || !rt->leaks.enabled) return;
     tr->created_at = rt->backend->now_coarse(rt);
     if (rt->current) {
@@ -151,11 +153,12 @@ static void visit_live(const struct weft__rt *rt, visit_fn fn, void *ctx) {
 
 /* ---- reports ---- */
 
-/* The one place a leak is made known: a line on stderr here, and the
- * trace's leak event (kind, site, task, time) once trace/ records. */
+/* The one place a leak is made known: a line on stderr and the trace's
+ * leak event (kind, site, task). */
 static void leak_event(const struct weft__leak *l, const char *when,
                        const struct weft__site *where) {
     const weft_leak_info *li = &l->info;
+    weft__trace_leak(li, l->nmore);
     if (l->nmore) {
         fprintf(stderr,
                 "weft: leak: %zu more object(s) on the stack of task '%s' "
@@ -370,6 +373,10 @@ void weft__leaks_run_end(struct weft__rt *rt) {
             container_of(ls->tracked.next, struct weft__tracked, node);
         weft__untrack(tr);
         free_user_record(ls, tr);
+    }
+    if (rt->deadlocked && ls->nreported < ls->nlog) {
+        fprintf(stderr, "weft: objects left behind by the deadlock above "
+                        "(their tasks never ended):\n");
     }
     for (size_t i = ls->nreported; i < ls->nlog; i++) {
         if (!ls->log[i].reported) {

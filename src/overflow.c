@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sched.h"
+#include "trace.h"
 
 #define ALTSTACK_SIZE ((size_t)64 * 1024)
 
@@ -52,6 +53,7 @@ static void chain(int sig, siginfo_t *si, void *uc) {
 static void on_segv(int sig, siginfo_t *si, void *uc) {
     struct weft__rt *rt = weft__rt_current();
     struct weft__stack st;
+    weft__trace_flush_signal(); /* whatever the fault, keep the trace */
     if (!rt || !weft__stack_find_overflow(&rt->stacks, si->si_addr, &st)) {
         chain(sig, si, uc);
         return;

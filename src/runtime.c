@@ -13,6 +13,7 @@
 #include "sched.h"
 #include "strategy.h"
 #include "thread.h"
+#include "trace.h"
 #include "weft/runtime.h"
 
 void weft_config_init(weft_config *cfg) {
@@ -88,12 +89,6 @@ static int check_config(const weft_config *cfg) {
                 cfg->stack_guard);
         return -EINVAL;
     }
-    if (cfg->trace_path) {
-        fprintf(stderr, "weft: trace recording (WEFT_TRACE, "
-                        "weft_config.trace_path) is not available in this "
-                        "version of weft\n");
-        return -ENOTSUP;
-    }
     return 0;
 }
 
@@ -131,8 +126,13 @@ static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
     weft__xoshiro_seed(rt->rand_state, rt->backend->random_seed(rt));
     rc = weft__overflow_init(rt);
     if (rc) goto fail_backend;
+    if (cfg->trace_path && (rc = weft__trace_open(rt, cfg->trace_path))) {
+        goto fail_overflow;
+    }
     record_loop_stack(rt);
     return 0;
+fail_overflow:
+    weft__overflow_fini(rt);
 fail_backend:
     rt->backend->fini(rt);
 fail_stacks:
@@ -171,6 +171,7 @@ int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     if (!rc) rc = rt->root_result;
     weft__threads_fini(rt);
     weft__leaks_run_end(rt); /* before rt_fini unmaps the task stacks */
+    weft__trace_close(rt, rc);
     if (rt->deadlocked) weft__tasks_abandon(rt);
     weft__tls_rt = NULL;
     rt_fini(rt);
