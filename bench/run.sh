@@ -67,4 +67,5 @@ run "$build/bench/ctx"
 for mode in auto canary page; do
     run "$build/bench/memory" $mode
 done
+run "$build/bench/trace"
 exit $status
