@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "backend.h"
@@ -28,16 +27,14 @@ static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
     struct sim_state *s = calloc(1, sizeof *s);
     if (!s) return -ENOMEM;
     const char *params;
-    const char *spec = cfg->strategy ? cfg->strategy : "random";
-    s->strategy = weft__strategy_find(spec, &params);
-    int rc = s->strategy ? s->strategy->init(&s->strategy_state, cfg->seed,
-                                             params)
-                         : -EINVAL;
+    /* The name and parameters were checked with the rest of the
+     * configuration (src/conf.c), whichever the backend. */
+    s->strategy = weft__strategy_find(cfg->strategy ? cfg->strategy : "random",
+                                      &params);
+    weft__assert(s->strategy);
+    int rc = s->strategy->init(&s->strategy_state, cfg->seed, params);
     if (rc) {
-        if (rc == -EINVAL) {
-            fprintf(stderr, "weft: strategy '%s' is not valid; accepted:%s\n",
-                    spec, weft__strategy_names());
-        }
+        weft__assert(rc == -ENOMEM);
         free(s);
         return rc;
     }

@@ -19,6 +19,10 @@ struct weft__backend_ops {
     /* Sets up rt->backend_state from cfg; 0 or -errno (message printed). */
     int (*init)(struct weft__rt *rt, const weft_config *cfg);
     void (*fini)(struct weft__rt *rt);
+    /* In the child of a fork inside a task (src/fork.c): closes the
+     * child's copies of kernel objects shared with the parent, leaving
+     * the parent's open; later waits are misuse. NULL: none to close. */
+    void (*after_fork)(struct weft__rt *rt);
     /* The runtime's clock. */
     weft_time (*now)(struct weft__rt *rt);
     /* The same clock, cheaper and only to a few ms (real:

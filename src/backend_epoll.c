@@ -1,7 +1,8 @@
 /* src/backend_epoll.c: the real backend. The monotonic clock, FIFO
  * scheduling, and an epoll set that blocks the thread until the next
  * timer (nanosecond timeout through epoll_pwait2 where the kernel has
- * it), or an eventfd written by another thread. */
+ * it), or an eventfd written by another thread. Both descriptors are
+ * close-on-exec, and closed in the child of a fork (src/fork.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -69,6 +70,16 @@ static void epoll_fini(struct weft__rt *rt) {
     free(s);
 }
 
+/* The epoll set and the eventfd are shared with the parent, not copied:
+ * closing the child's descriptors leaves the parent's registered. */
+static void epoll_after_fork(struct weft__rt *rt) {
+    struct epoll_state *s = state_of(rt);
+    close(s->wakefd);
+    close(s->epfd);
+    s->wakefd = -1;
+    s->epfd = -1;
+}
+
 static weft_time epoll_now(struct weft__rt *rt) {
     (void)rt;
     struct timespec ts;
@@ -93,6 +104,10 @@ static int wait_events(struct epoll_state *s, struct epoll_event *evs, int n,
 
 static void epoll_wait_external(struct weft__rt *rt, weft_time deadline) {
     struct epoll_state *s = state_of(rt);
+    if (unlikely(s->epfd < 0)) {
+        weft__misuse(NULL, NULL, 0, "the scheduler loop of a runtime "
+                     "inherited through fork() ran");
+    }
     weft_time timeout = -1;
     if (deadline != WEFT_NEVER) {
         timeout = deadline - epoll_now(rt);
@@ -142,6 +157,7 @@ const struct weft__backend_ops weft__backend_epoll = {
     .name = "real",
     .init = epoll_init,
     .fini = epoll_fini,
+    .after_fork = epoll_after_fork,
     .now = epoll_now,
     .now_coarse = epoll_now_coarse,
     .pick_next = NULL,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "common.h"
+#include "fork.h"
 #include "sched.h"
 #include "trace.h"
 
@@ -36,6 +37,11 @@ void weft__misuse(const void *obj, const char *site_file, int site_line,
     if (obj) fprintf(stderr, " (object %p", obj);
     if (obj && site_file) fprintf(stderr, " created at %s:%d", site_file, site_line);
     if (obj) fputc(')', stderr);
+    if (!weft__rt_current() && weft__fork_inherited()) {
+        fputs(" [in a process forked inside a weft task: it must not use "
+              "its parent's runtime; it may exec, _exit, or call weft_run "
+              "for a runtime of its own]", stderr);
+    }
     fprintf(stderr, "%s\n", run);
     abort();
 }

@@ -1,23 +1,33 @@
-/* src/overflow.c: turns a stack overflow into a message naming the task.
- * A task that runs off its stack faults in the guard page below it; the
- * SIGSEGV handler runs on an alternate signal stack (the task's own is
- * exhausted), finds the task that owns that guard page, prints one line
- * and aborts. Faults elsewhere go to the handler installed before. */
+/* src/overflow.c: turns a stack overflow into a message naming the task,
+ * in every guard mode. The SIGSEGV handler runs on an alternate signal
+ * stack (the task's own is exhausted). A fault while a task runs is that
+ * task's overflow when it lands in the page under the task's stack (its
+ * guard page, or the gap above the neighbour's stack in canary mode),
+ * or anywhere near a stack pointer that has left the stack (canary mode:
+ * the task ran on through the memory below until it touched something
+ * unmapped), or when the task's canary is overwritten. The handler
+ * prints one line and aborts; other faults go to the handler installed
+ * before (after a hint in a child forked inside a task, src/fork.c).
+ * docs/STACKS.md says what each mode catches. */
 #include "config.h"
 
 #include "overflow.h"
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
+#include "fork.h"
 #include "sched.h"
 #include "trace.h"
 
 #define ALTSTACK_SIZE ((size_t)64 * 1024)
+#define SP_SLACK ((uintptr_t)64 * 1024)
 
 static struct sigaction previous;
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
@@ -50,24 +60,63 @@ static void chain(int sig, siginfo_t *si, void *uc) {
     }
 }
 
-static void on_segv(int sig, siginfo_t *si, void *uc) {
-    struct weft__rt *rt = weft__rt_current();
-    struct weft__stack st;
-    weft__trace_flush_signal(); /* whatever the fault, keep the trace */
-    if (!rt || !weft__stack_find_overflow(&rt->stacks, si->si_addr, &st)) {
-        chain(sig, si, uc);
-        return;
-    }
-    const struct weft__task *t =
-        weft__stack_top_object(&st, sizeof(struct weft__task));
+/* The stack pointer at the fault; UINTPTR_MAX where the architecture's
+ * context is not known here (then only the page under the stack counts). */
+static uintptr_t fault_sp(const void *ucv) {
+    const ucontext_t *uc = ucv;
+#if defined(__x86_64__)
+    return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+    return (uintptr_t)uc->uc_mcontext.sp;
+#else
+    (void)uc;
+    return UINTPTR_MAX;
+#endif
+}
+
+/* Whether a fault at addr, with the stack pointer at sp, is t running off
+ * the bottom of its stack. A frame is written near the stack pointer:
+ * below it by the red zone or a stack probe, above it up to its size. */
+static bool ran_off(const struct weft__task *t, size_t page, uintptr_t addr,
+                    uintptr_t sp) {
+    uintptr_t lo = (uintptr_t)t->stack.lo;
+    if (addr >= lo) return false;
+    if (addr >= lo - page) return true;
+    return sp < lo && addr + SP_SLACK >= sp;
+}
+
+WEFT__NORETURN static void report(const struct weft__task *t) {
     put("weft: stack overflow in task '");
     put(t->name ? t->name : "?");
     put("' (id ");
     put_u64(t->id);
     put("): its ");
-    put_u64(st.size);
-    put("-byte stack is exhausted; raise weft_config.stack_size\n");
+    put_u64(t->stack.size);
+    put("-byte stack is exhausted; raise weft_config.stack_size");
+    if (!t->stack.guarded) {
+        put(" (no guard page under this stack: the memory below it, other "
+            "tasks' stacks included, may be corrupt)");
+    }
+    put("\n");
     abort();
+}
+
+static void on_segv(int sig, siginfo_t *si, void *uc) {
+    struct weft__rt *rt = weft__rt_current();
+    weft__trace_flush_signal(); /* whatever the fault, keep the trace */
+    if (!rt && weft__fork_inherited()) { /* maybe not ours: a hint */
+        put("weft: segmentation fault in a process forked inside a weft "
+            "task: did it return from the task function? It must not use "
+            "its parent's runtime; it may exec, _exit, or call weft_run "
+            "for a runtime of its own\n");
+    }
+    const struct weft__task *t = rt ? rt->current : NULL;
+    if (t && (ran_off(t, rt->stacks.page, (uintptr_t)si->si_addr,
+                      fault_sp(uc)) ||
+              !weft__stack_canary_ok(&t->stack))) {
+        report(t);
+    }
+    chain(sig, si, uc);
 }
 
 static void install_handler(void) {

@@ -22,8 +22,6 @@
 #include <sanitizer/asan_interface.h>
 #endif
 
-#define DEFAULT_STACK_SIZE ((size_t)256 * 1024)
-#define MIN_STACK_SIZE ((size_t)16 * 1024)
 #define SLAB_BYTES ((size_t)16 * 1024 * 1024)
 #define COLOR_PAGES 16 /* top lowered by 0-15 pages ... */
 #define COLOR_LINES 32 /* ... and 0-31 cache lines */
@@ -45,7 +43,12 @@ struct free_link {
     struct weft__stack stack;
 };
 
+static size_t pretended_map_limit; /* tests: 0, or the limit to assume */
+
+void weft__stacks_pretend_map_limit(size_t n) { pretended_map_limit = n; }
+
 static size_t read_max_map_count(void) {
+    if (pretended_map_limit) return pretended_map_limit;
     FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
     unsigned long v = 65530;
     if (f) {
@@ -55,11 +58,12 @@ static size_t read_max_map_count(void) {
     return v;
 }
 
-int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
+void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     memset(p, 0, sizeof *p);
     p->page = (size_t)sysconf(_SC_PAGESIZE);
-    if (size == 0) size = DEFAULT_STACK_SIZE;
-    if (size < MIN_STACK_SIZE) return -EINVAL;
+    if (size == 0) size = WEFT_STACK_SIZE_DEFAULT;
+    /* Checked by conf.c: far from SIZE_MAX, so rounding cannot wrap. */
+    weft__assert(size >= WEFT_STACK_SIZE_MIN && size <= WEFT_STACK_SIZE_MAX);
     p->size = (size + p->page - 1) & ~(p->page - 1);
     p->stride = p->page + p->size + COLOR_PAGES * p->page;
     p->guard_mode = guard_mode;
@@ -68,7 +72,6 @@ int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     if (guard_mode == WEFT_STACK_GUARD_AUTO) {
         p->guard_budget = read_max_map_count() / 8;
     }
-    return 0;
 }
 
 static void unregister_slab(struct weft__slab *s) {
@@ -205,19 +208,4 @@ void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st) {
 
 void *weft__stack_top_object(const struct weft__stack *st, size_t objsize) {
     return (void *)(((uintptr_t)st->top - objsize) & ~(uintptr_t)63);
-}
-
-bool weft__stack_find_overflow(const struct weft__stacks *p, const void *addr,
-                               struct weft__stack *st) {
-    const char *a = addr;
-    for (const struct weft__slab *s = p->slabs; s; s = s->next) {
-        if (!s->guarded || a < s->base || a >= s->base + s->len) continue;
-        size_t i = (size_t)(a - s->base) / p->stride;
-        if (a >= s->base + i * p->stride + p->page || i >= s->ncarved) {
-            return false; /* not a guard page */
-        }
-        carve(p, s, i, st);
-        return true;
-    }
-    return false;
 }

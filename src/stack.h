@@ -13,7 +13,8 @@
  * The guard page (PROT_NONE) splits the slab into two kernel mappings
  * per stack, so guards are used only while vm.max_map_count leaves room
  * (WEFT_STACK_GUARD_AUTO). A stack without a guard has canary words at
- * lo, checked at each switch away from it: they must still be zero. They
+ * lo, checked at each switch away from it (and by the fault handler,
+ * overflow.c): they must still be zero. They
  * are never written, so an unused bottom page stays the kernel's shared
  * zero page and a parked task's memory is only the top page(s) it
  * touched. docs/STACKS.md explains the trade-off. */
@@ -47,9 +48,10 @@ struct weft__stacks {
     size_t ncarved;           /* stacks carved so far: picks colors */
 };
 
-/* Rounds size (0: default) and prepares an empty pool. -EINVAL below
- * the minimum. Allocates nothing. */
-int weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode);
+/* Rounds size (0: the default; else within WEFT_STACK_SIZE_MIN..MAX,
+ * checked by conf.c) up to pages and prepares an empty pool. Allocates
+ * nothing. */
+void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode);
 void weft__stacks_fini(struct weft__stacks *p);
 
 /* A stack from the pool, or from a new slab. 0, or -ENOMEM (when the
@@ -70,9 +72,8 @@ static inline bool weft__stack_canary_ok(const struct weft__stack *st) {
 /* The task-sized object at the top of st (align: 64). */
 void *weft__stack_top_object(const struct weft__stack *st, size_t objsize);
 
-/* For the overflow handler: if addr lies in the guard page of a stack
- * of p, sets *st to that stack and returns true. */
-bool weft__stack_find_overflow(const struct weft__stacks *p, const void *addr,
-                               struct weft__stack *st);
+/* For tests: computes AUTO's guard budget from n instead of the
+ * kernel's vm.max_map_count (0: the kernel's again), in later runs. */
+void weft__stacks_pretend_map_limit(size_t n);
 
 #endif

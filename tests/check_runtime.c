@@ -1,10 +1,14 @@
-/* tests/check_runtime.c: weft_run, its configuration and environment,
- * the clock, determinism of the simulator and deadlock reports. */
+/* tests/check_runtime.c: weft_run (its configuration: check_config.c),
+ * the clock, determinism of the simulator, deadlock reports and fork. */
+#include "config.h"
+
 #include <fcntl.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -33,56 +37,7 @@ static int nothing(void *arg) {
     return 0;
 }
 
-/* ---- environment and configuration ---- */
-
-struct env_case {
-    const char *var;
-    const char *value;
-    int want;
-    const char *message;
-};
-
-static const struct env_case env_cases[] = {
-    {"WEFT_BACKEND", "epoll", -EINVAL, "WEFT_BACKEND='epoll' is not valid; accepted: real, sim"},
-    {"WEFT_SEED", "12abc", -EINVAL, "WEFT_SEED='12abc' is not valid"},
-    {"WEFT_SEED", "-3", -EINVAL, "WEFT_SEED='-3' is not valid"},
-    {"WEFT_SEED", "", -EINVAL, "WEFT_SEED='' is not valid"},
-    {"WEFT_STRATEGY", "pct:3", -EINVAL, "WEFT_STRATEGY='pct:3' is not valid; accepted: random"},
-    {"WEFT_TRACE", "", -EINVAL, "WEFT_TRACE='' is not valid"},
-    {"WEFT_TRACE", "/nonexistent/x.trace", -ENOENT,
-     "cannot open the trace file '/nonexistent/x.trace'"},
-};
-
-START_TEST(runtime_bad_env_value_is_named_error) {
-    const struct env_case *c = &env_cases[_i];
-    setenv(c->var, c->value, 1);
-    char buf[512];
-    int rc = run_capturing(NULL, nothing, NULL, buf, sizeof buf);
-    ck_assert_int_eq(rc, c->want);
-    ck_assert_msg(strstr(buf, c->message), "stderr was: %s", buf);
-}
-END_TEST
-
-START_TEST(runtime_bad_config_is_einval) {
-    weft_config cfg;
-    weft_config_init(&cfg);
-    char buf[512];
-    cfg.backend = 7;
-    ck_assert_int_eq(run_capturing(&cfg, nothing, NULL, buf, sizeof buf),
-                     -EINVAL);
-    ck_assert(strstr(buf, "weft_config.backend=7"));
-    weft_config_init(&cfg);
-    cfg.stack_size = 4096;
-    ck_assert_int_eq(run_capturing(&cfg, nothing, NULL, buf, sizeof buf),
-                     -EINVAL);
-    ck_assert(strstr(buf, "stack_size"));
-    weft_config_init(&cfg);
-    cfg.stack_guard = 9;
-    ck_assert_int_eq(run_capturing(&cfg, nothing, NULL, buf, sizeof buf),
-                     -EINVAL);
-    ck_assert_int_eq(weft_run(NULL, NULL, NULL), -EINVAL);
-}
-END_TEST
+/* ---- environment ---- */
 
 static int long_sleep(void *arg) {
     weft_time *at = arg;
@@ -259,19 +214,183 @@ START_TEST(runtime_deadlock_reports_each_task) {
 }
 END_TEST
 
+/* ---- fork inside a task ---- */
+
+/* The child of a fork inside a task shared its parent's epoll set and
+ * wake-up eventfd; a child that went on using its copy of the runtime
+ * took the parent's wake-ups, and the parent blocked in epoll_wait
+ * forever. Now any weft call in such a child is misuse naming fork, its
+ * copies of the kernel objects are closed, and a weft_run of its own
+ * gets fresh ones. Every wait here is on an event, never a duration. */
+
+struct forked {
+    void (*child)(struct forked *f);
+    weft_lock lock;   /* the parent's, for a child that tries it */
+    pid_t pid;
+    int status;       /* the child's, from waitpid */
+    char err[1024];   /* the child's stderr */
+    int job_result;
+};
+
+static int answer(void *arg) {
+    (void)arg;
+    return 42;
+}
+
+/* Forks; the child runs f->child with stderr into a pipe, then _exits
+ * (f->child NULL: returns -1 at once). Returns the pipe's read end. */
+static int fork_child(struct forked *f) {
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    fflush(stdout);
+    fflush(stderr);
+    f->pid = fork();
+    ck_assert_int_ge(f->pid, 0);
+    if (f->pid == 0) {
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        if (!f->child) return -1;
+        f->child(f);
+        _exit(0);
+    }
+    close(fds[1]);
+    return fds[0];
+}
+
+static void read_all(int fd, char *buf, size_t n) {
+    size_t got = 0;
+    ssize_t r;
+    while (got < n - 1 && (r = read(fd, buf + got, n - 1 - got)) > 0) {
+        got += (size_t)r;
+    }
+    buf[got] = '\0';
+    close(fd);
+}
+
+/* The parent: the child ends (waitpid), then a run_sync job, whose
+ * completion comes back through the eventfd, must still reach us. */
+static int fork_then_run_sync(void *arg) {
+    struct forked *f = arg;
+    ck_assert_int_eq(weft_lock_init(&f->lock), 0);
+    int errfd = fork_child(f);
+    if (errfd < 0) return 0; /* the child: its task returns */
+    read_all(errfd, f->err, sizeof f->err);
+    ck_assert_int_eq(waitpid(f->pid, &f->status, 0), f->pid);
+    f->job_result = weft_run_sync(answer, NULL, 0);
+    weft_lock_destroy(&f->lock);
+    return 0;
+}
+
+static void child_yields(struct forked *f) {
+    (void)f;
+    weft_yield();
+}
+
+static void child_inits_group(struct forked *f) {
+    (void)f;
+    weft_group g;
+    weft_group_init(&g);
+}
+
+static void child_takes_parents_lock(struct forked *f) {
+    weft_lock_acquire(&f->lock);
+}
+
+START_TEST(regress_7_fork_child_weft_call_is_misuse) {
+    static void (*const calls[])(struct forked *) = {
+        child_yields, child_inits_group, child_takes_parents_lock, NULL};
+    struct forked f = {.child = calls[_i]};
+    ck_assert_int_eq(run_real(fork_then_run_sync, &f), 0);
+    ck_assert_msg(WIFSIGNALED(f.status) && WTERMSIG(f.status) == SIGABRT,
+                  "child status=%d stderr=%s", f.status, f.err);
+    ck_assert_msg(strstr(f.err, "weft: misuse: ") &&
+                      strstr(f.err, "forked inside a weft task"),
+                  "stderr=%s", f.err);
+    ck_assert_int_eq(f.job_result, 42);
+}
+END_TEST
+
+/* The kernel objects of the parent's runtime the child still holds: its
+ * epoll set and eventfd (the test process has no others). */
+static int count_runtime_fds(void) {
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char path[300];
+        char link[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+        ssize_t len = readlink(path, link, sizeof link - 1);
+        if (len < 0) continue;
+        link[len] = '\0';
+        if (!strcmp(link, "anon_inode:[eventpoll]") ||
+            !strcmp(link, "anon_inode:[eventfd]")) {
+            n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* Keeps the rule (no weft call), and reports what it could misuse. */
+static void child_counts_fds(struct forked *f) {
+    (void)f;
+    int n = count_runtime_fds();
+    if (n) fprintf(stderr, "the child holds %d of the parent's fds\n", n);
+    _exit(n == 0 ? 0 : 1);
+}
+
+/* The child's copies of the epoll set and the eventfd are closed at the
+ * fork, so not even a child that ignores the rule can take the parent's
+ * wake-ups (the set is shared with the parent, not copied). */
+START_TEST(regress_7_fork_child_holds_no_runtime_fds) {
+    struct forked f = {.child = child_counts_fds};
+    ck_assert_int_eq(run_real(fork_then_run_sync, &f), 0);
+    ck_assert_msg(WIFEXITED(f.status) && WEXITSTATUS(f.status) == 0,
+                  "child status=%d stderr=%s", f.status, f.err);
+    ck_assert_int_eq(f.job_result, 42);
+}
+END_TEST
+
+static int sleep_then_run_sync(void *arg) {
+    (void)arg;
+    ck_assert_int_eq(weft_sleep(WEFT_MSEC), 0); /* a timer: the epoll path */
+    return weft_run_sync(answer, NULL, 0) == 42 ? 0 : 1;
+}
+
+/* A runtime of its own: fresh epoll set, eventfd and worker threads. */
+static void child_runs_its_own(struct forked *f) {
+    (void)f;
+    int rc = weft_run(NULL, sleep_then_run_sync, NULL);
+    if (rc) fprintf(stderr, "weft_run in the child: %d\n", rc);
+    _exit(rc ? 1 : 0);
+}
+
+START_TEST(regress_7_fork_child_runs_fresh_runtime) {
+    struct forked f = {.child = child_runs_its_own};
+    ck_assert_int_eq(run_real(fork_then_run_sync, &f), 0);
+    ck_assert_msg(WIFEXITED(f.status) && WEXITSTATUS(f.status) == 0,
+                  "child status=%d stderr=%s", f.status, f.err);
+    ck_assert_int_eq(f.job_result, 42);
+}
+END_TEST
+
 Suite *runtime_suite(void);
 Suite *runtime_suite(void) {
     Suite *s = suite_create("runtime");
     TCase *tc = tcase_create("basic");
-    tcase_add_loop_test(tc, runtime_bad_env_value_is_named_error, 0,
-                        sizeof env_cases / sizeof env_cases[0]);
-    tcase_add_test(tc, runtime_bad_config_is_einval);
     tcase_add_test(tc, runtime_env_selects_sim_with_virtual_clock);
     tcase_add_test(tc, runtime_real_sleep_lasts_at_least_its_duration);
     tcase_add_test(tc, runtime_same_seed_same_schedule);
     tcase_add_test(tc, runtime_random_replays_under_sim);
     tcase_add_test(tc, runtime_sched_point_free_under_real);
     tcase_add_loop_test(tc, runtime_deadlock_reports_each_task, 0, 2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fork");
+    tcase_add_loop_test(tc, regress_7_fork_child_weft_call_is_misuse, 0, 4);
+    tcase_add_test(tc, regress_7_fork_child_holds_no_runtime_fds);
+    tcase_add_test(tc, regress_7_fork_child_runs_fresh_runtime);
     suite_add_tcase(s, tc);
     return s;
 }

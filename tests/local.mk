@@ -21,6 +21,11 @@ tests_check_runtime_SOURCES = tests/check_runtime.c $(TESTS_HARNESS)
 tests_check_runtime_CFLAGS = $(TESTS_CFLAGS)
 tests_check_runtime_LDADD = $(TESTS_LDADD)
 
+check_PROGRAMS += tests/check_config
+tests_check_config_SOURCES = tests/check_config.c $(TESTS_HARNESS)
+tests_check_config_CFLAGS = $(TESTS_CFLAGS)
+tests_check_config_LDADD = $(TESTS_LDADD)
+
 check_PROGRAMS += tests/check_timer
 tests_check_timer_SOURCES = tests/check_timer.c $(TESTS_HARNESS)
 tests_check_timer_CFLAGS = $(TESTS_CFLAGS)
@@ -51,3 +56,13 @@ check_PROGRAMS += tests/check_oom
 tests_check_oom_SOURCES = tests/check_oom.c $(TESTS_OOM) $(TESTS_HARNESS)
 tests_check_oom_CFLAGS = $(TESTS_CFLAGS)
 tests_check_oom_LDADD = $(TESTS_LDADD)
+
+# The soak (docs/TESTING.md): random programs over the whole API, one per
+# sim seed. Without arguments it runs seeds 1..300, as part of make check;
+# `make soak` runs it longer under ASan (mk/variants.mk).
+check_PROGRAMS += tests/soak/soak
+tests_soak_soak_SOURCES = tests/soak/soak.h tests/soak/driver.c \
+	tests/soak/plan.c tests/soak/run.c tests/soak/wl_tasks.c \
+	tests/soak/wl_sync.c tests/soak/wl_queue.c tests/soak/wl_patterns.c
+tests_soak_soak_CFLAGS = $(WEFT_CFLAGS)
+tests_soak_soak_LDADD = libweftcore.la

@@ -15,11 +15,20 @@ extern "C" {
 /* How task stacks are protected against overflow (docs/STACKS.md).
  * PAGE costs two kernel mappings per stack, which caps a process near
  * vm.max_map_count / 2 tasks; CANARY costs one compare per switch and
- * detects an overflow at the next switch instead of at the faulting write. */
+ * detects an overflow at the next switch, or at the first fault once the
+ * task has run off its stack, instead of at the first write below it.
+ * Every mode reports an overflow with a message naming the task. */
 #define WEFT_STACK_GUARD_AUTO 0   /* guard pages while mappings are plenty,
                                      canaries beyond (default) */
 #define WEFT_STACK_GUARD_PAGE 1   /* a PROT_NONE page under every stack */
-#define WEFT_STACK_GUARD_CANARY 2 /* canary words only, checked at switch */
+#define WEFT_STACK_GUARD_CANARY 2 /* canary words only (checked at switch)
+                                     and the fault handler */
+
+/* Task stack sizes (weft_config.stack_size), rounded up to whole pages.
+ * Only the pages a task touches use memory; the rest is address space. */
+#define WEFT_STACK_SIZE_DEFAULT (256 * 1024)        /* 256 KiB */
+#define WEFT_STACK_SIZE_MIN (16 * 1024)             /* 16 KiB */
+#define WEFT_STACK_SIZE_MAX (1024 * 1024 * 1024)    /* 1 GiB */
 
 typedef struct weft_config {
     int backend;            /* WEFT_BACKEND_REAL (default) or _SIM */
@@ -27,6 +36,7 @@ typedef struct weft_config {
     const char *strategy;   /* sim: "random" (default) */
     const char *trace_path; /* trace file (docs/TRACING.md); NULL: none */
     size_t stack_size;      /* per task, bytes; 0: default (256 KiB) */
+                            /* else WEFT_STACK_SIZE_MIN to _MAX */
     int stack_guard;        /* WEFT_STACK_GUARD_*; default AUTO */
     bool track_leaks;       /* leak tracking (weft/leak.h); default on */
     /* room to grow: add fields at the end only */
@@ -37,18 +47,23 @@ WEFT_API void weft_config_init(weft_config *cfg);
 
 /* Runs main(arg) as the root task of a new runtime on the calling thread
  * and returns its result once every task has ended. cfg NULL: defaults.
- * WEFT_BACKEND (real|sim), WEFT_SEED (decimal or 0x hex), WEFT_STRATEGY,
- * WEFT_TRACE and WEFT_TRACK_LEAKS (0|1) override the config where set.
+ * WEFT_BACKEND (real|sim), WEFT_SEED (decimal without leading zeros, or
+ * 0x hex), WEFT_STRATEGY, WEFT_TRACE and WEFT_TRACK_LEAKS (0|1) override
+ * the config where set (docs/GUIDE.md, "Configuration").
  * Before it returns, the run_sync worker threads are joined (waiting
  * for functions a cancelled caller left running) and what is still
  * tracked is reported as leaked (weft/leak.h).
- * Errors (before main runs): -EINVAL for a bad config or environment
- * value (a message on stderr names the variable and the accepted
- * values), -errno when the trace file (trace_path, WEFT_TRACE) cannot be
- * created (a message names it),
+ * Errors (before main runs): -EINVAL for a bad config field or
+ * environment value, whichever the backend (one line on stderr names the
+ * field or variable, the value and what is accepted), -errno when
+ * the trace file (trace_path, WEFT_TRACE) cannot be created (a message
+ * names it),
  * -EBUSY when called inside a running task, -ENOMEM.
  * -EDEADLK when every remaining task is blocked with nothing that could
- * wake it (the report on stderr names each task and what it waits on). */
+ * wake it (the report on stderr names each task and what it waits on).
+ * fork() inside a task: the child must not use the inherited runtime
+ * (weft calls there are misuse); it may exec, _exit, or call weft_run
+ * for a runtime of its own (docs/GUIDE.md, "fork inside a task"). */
 WEFT_API int weft_run(const weft_config *cfg, int (*main)(void *), void *arg);
 
 #ifdef __cplusplus

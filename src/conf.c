@@ -1,0 +1,170 @@
+/* src/conf.c: the configuration of a run: weft_config and the WEFT_*
+ * environment (docs/GUIDE.md, "Configuration"). Each kind of value has
+ * one check, used for the field and for the variable alike, and every
+ * refusal is one line of one shape:
+ *   weft: NAME=VALUE is not valid; accepted: WHAT
+ * NAME is the variable or weft_config.<field>; text values are quoted.
+ * Nothing is accepted under one backend and refused under the other. */
+#include "config.h"
+
+#include "conf.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strategy.h"
+
+void weft_config_init(weft_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->backend = WEFT_BACKEND_REAL;
+    cfg->stack_guard = WEFT_STACK_GUARD_AUTO;
+    cfg->track_leaks = true;
+}
+
+static int refuse(const char *name, const char *value, bool text,
+                  const char *accepted) {
+    const char *q = text ? "'" : "";
+    fprintf(stderr, "weft: %s=%s%s%s is not valid; accepted: %s\n", name, q,
+            value, q, accepted);
+    return -EINVAL;
+}
+
+static int refuse_int(const char *name, long long value,
+                      const char *accepted) {
+    char v[24];
+    snprintf(v, sizeof v, "%lld", value);
+    return refuse(name, v, false, accepted);
+}
+
+static unsigned digit_value(char c) {
+    if (c >= '0' && c <= '9') return (unsigned)(c - '0');
+    if (c >= 'a' && c <= 'f') return (unsigned)(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return (unsigned)(c - 'A' + 10);
+    return 16; /* not a digit in any base used here */
+}
+
+/* An unsigned 64-bit number, decimal or 0x hex; no sign, space, trailing
+ * text or overflow. A decimal with a leading zero is refused: "010"
+ * reads as eight to a C programmer and as ten to everyone else. */
+static int parse_u64(const char *s, uint64_t *out) {
+    unsigned base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    } else if (s[0] == '0' && s[1] != '\0') {
+        return -EINVAL;
+    }
+    if (*s == '\0') return -EINVAL;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        unsigned d = digit_value(*s);
+        if (d >= base || v > (UINT64_MAX - d) / base) return -EINVAL;
+        v = v * base + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* "name" or "name:params": a strategy that accepts those parameters,
+ * checked by setting one up, whichever backend runs. */
+static int check_strategy(const char *name, const char *spec) {
+    const char *params;
+    const struct weft__strategy_ops *s = weft__strategy_find(spec, &params);
+    void *state;
+    int rc = s ? s->init(&state, 0, params) : -EINVAL;
+    if (rc == 0) s->fini(state);
+    if (rc != -EINVAL) return rc;
+    return refuse(name, spec, true, weft__strategy_names() + 1);
+}
+
+/* Whether the file can be created is known only when the run opens it. */
+static int check_trace(const char *name, const char *path) {
+    return *path ? 0 : refuse(name, path, true, "a file path");
+}
+
+static int check_stack_size(size_t size) {
+    if (size == 0 ||
+        (size >= WEFT_STACK_SIZE_MIN && size <= WEFT_STACK_SIZE_MAX)) {
+        return 0;
+    }
+    char v[24];
+    char accepted[128];
+    snprintf(v, sizeof v, "%zu", size);
+    snprintf(accepted, sizeof accepted,
+             "0 (the default, %zu), or %zu to %zu bytes (rounded up to "
+             "whole pages)",
+             (size_t)WEFT_STACK_SIZE_DEFAULT, (size_t)WEFT_STACK_SIZE_MIN,
+             (size_t)WEFT_STACK_SIZE_MAX);
+    return refuse("weft_config.stack_size", v, false, accepted);
+}
+
+static int check_fields(const weft_config *cfg) {
+    if (cfg->backend != WEFT_BACKEND_REAL && cfg->backend != WEFT_BACKEND_SIM) {
+        return refuse_int("weft_config.backend", cfg->backend,
+                          "WEFT_BACKEND_REAL, WEFT_BACKEND_SIM");
+    }
+    int rc = check_stack_size(cfg->stack_size);
+    if (rc) return rc;
+    if (cfg->stack_guard < WEFT_STACK_GUARD_AUTO ||
+        cfg->stack_guard > WEFT_STACK_GUARD_CANARY) {
+        return refuse_int("weft_config.stack_guard", cfg->stack_guard,
+                          "WEFT_STACK_GUARD_AUTO, WEFT_STACK_GUARD_PAGE, "
+                          "WEFT_STACK_GUARD_CANARY");
+    }
+    if (cfg->strategy) {
+        rc = check_strategy("weft_config.strategy", cfg->strategy);
+        if (rc) return rc;
+    }
+    if (cfg->trace_path) return check_trace("weft_config.trace_path",
+                                            cfg->trace_path);
+    return 0;
+}
+
+static int apply_env(weft_config *cfg) {
+    const char *v = getenv("WEFT_BACKEND");
+    if (v) {
+        if (!strcmp(v, "real")) {
+            cfg->backend = WEFT_BACKEND_REAL;
+        } else if (!strcmp(v, "sim")) {
+            cfg->backend = WEFT_BACKEND_SIM;
+        } else {
+            return refuse("WEFT_BACKEND", v, true, "real, sim");
+        }
+    }
+    if ((v = getenv("WEFT_SEED")) && parse_u64(v, &cfg->seed)) {
+        return refuse("WEFT_SEED", v, true,
+                      "an unsigned 64-bit integer, decimal without leading "
+                      "zeros or 0x hex");
+    }
+    if ((v = getenv("WEFT_STRATEGY"))) {
+        int rc = check_strategy("WEFT_STRATEGY", v);
+        if (rc) return rc;
+        cfg->strategy = v;
+    }
+    if ((v = getenv("WEFT_TRACK_LEAKS"))) {
+        if (strcmp(v, "0") && strcmp(v, "1")) {
+            return refuse("WEFT_TRACK_LEAKS", v, true, "0 (off), 1 (on)");
+        }
+        cfg->track_leaks = v[0] == '1';
+    }
+    if ((v = getenv("WEFT_TRACE"))) {
+        int rc = check_trace("WEFT_TRACE", v);
+        if (rc) return rc;
+        cfg->trace_path = v;
+    }
+    return 0;
+}
+
+int weft__config_resolve(const weft_config *in, weft_config *out) {
+    if (in) {
+        *out = *in;
+    } else {
+        weft_config_init(out);
+    }
+    int rc = check_fields(out);
+    return rc ? rc : apply_env(out);
+}

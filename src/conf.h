@@ -1,0 +1,13 @@
+/* src/conf.h: the configuration of a run, checked (see conf.c). */
+#ifndef WEFT_CONF_H
+#define WEFT_CONF_H
+
+#include "weft/runtime.h"
+
+/* Sets *out to *in (NULL: the defaults) overridden by the WEFT_*
+ * environment, after checking every field and every variable. 0,
+ * -EINVAL (a bad value: one line on stderr names the field or variable,
+ * the value and what is accepted) or -ENOMEM. */
+int weft__config_resolve(const weft_config *in, weft_config *out);
+
+#endif
