@@ -5,13 +5,19 @@
  * records at the end of the run and on the abort paths, so a file always
  * ends with whole blocks up to the moment it stopped.
  * Invariant: every string offset and object id in a written record was
- * defined in that block or an earlier one. Ids and offsets are handed
+ * defined in that block or an earlier one. Records carry the time of the
+ * last clock read: under sim at every switch (exact: the virtual clock
+ * moves only in the loop); under real only where the loop runs (a switch
+ * from the loop, a timer, a thread completion) and at each block, since
+ * a read of the real clock costs more than the rest of a record and the
+ * loop comes round at least every 64 switches. Ids and offsets are handed
  * out in the order of first use, never from addresses: a sim run writes
  * the same bytes for the same seed (but for the wall-clock field). */
 #include "config.h"
 
 #include "trace.h"
 
+#include <endian.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,8 +39,10 @@
 struct weft__trace {
     int fd;
     bool failed;                  /* a write or allocation failed: stop */
+    bool virtual_clock;           /* sim: reading the clock is free */
     uint8_t loop_cause;           /* WAKE's cause when no task runs */
     weft_time start;              /* the clock at the start (real) */
+    weft_time stamp;              /* the time records get, since start */
     size_t nrec;
     uint8_t buf[BLOCK_RECORDS * WEFT_TRACE_RECORD_SIZE];
     char *strs;                   /* owned: the string table */
@@ -49,17 +57,20 @@ struct weft__trace {
 
 /* ---- writing ---- */
 
+/* Little-endian stores: one move each (htole is nothing on x86). */
 static void put16(uint8_t *p, uint16_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
+    v = htole16(v);
+    memcpy(p, &v, sizeof v);
 }
 
 static void put32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+    v = htole32(v);
+    memcpy(p, &v, sizeof v);
 }
 
 static void put64(uint8_t *p, uint64_t v) {
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+    v = htole64(v);
+    memcpy(p, &v, sizeof v);
 }
 
 /* Writes all of iov or marks the recorder failed. Signal-safe. */
@@ -102,14 +113,21 @@ static void flush_block(struct weft__trace *tr) {
     tr->nrec = 0;
 }
 
+/* Reads the clock for the records that follow. */
+static void stamp(struct weft__rt *rt) {
+    rt->trace->stamp = rt->backend->now(rt) - rt->trace->start;
+}
+
 /* The next record's bytes, zeroed but for the string fields (none). */
 static uint8_t *next_record(struct weft__rt *rt, int kind, uint64_t task) {
     struct weft__trace *tr = rt->trace;
-    if (tr->nrec == BLOCK_RECORDS) flush_block(tr);
+    if (tr->nrec == BLOCK_RECORDS) {
+        flush_block(tr);
+        stamp(rt);
+    }
     uint8_t *r = tr->buf + tr->nrec++ * WEFT_TRACE_RECORD_SIZE;
     memset(r, 0, WEFT_TRACE_RECORD_SIZE);
-    put64(r + WEFT_TRACE_R_TIME,
-          (uint64_t)(rt->backend->now(rt) - tr->start));
+    put64(r + WEFT_TRACE_R_TIME, (uint64_t)tr->stamp);
     put32(r + WEFT_TRACE_R_TASK, (uint32_t)task);
     put16(r + WEFT_TRACE_R_KIND, (uint16_t)kind);
     put32(r + WEFT_TRACE_R_STR, WEFT_TRACE_NONE);
@@ -237,6 +255,7 @@ void weft__trace_spawn_rec(struct weft__rt *rt, const struct weft__task *child,
 }
 
 void weft__trace_switch_rec(struct weft__rt *rt, const struct weft__task *to) {
+    if (!rt->current || rt->trace->virtual_clock) stamp(rt);
     uint8_t *r = next_record(rt, WEFT_EV_SWITCH, to->id);
     put32(r + WEFT_TRACE_R_OBJ, (uint32_t)current_id(rt));
     rt->trace->loop_cause = WEFT_TRACE_BY_TASK;
@@ -295,6 +314,7 @@ void weft__trace_scope_rec(struct weft__rt *rt, int kind, const weft_scope *s,
 }
 
 void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline) {
+    stamp(rt);
     uint8_t *r = next_record(rt, WEFT_EV_TIMER, 0);
     put64(r + WEFT_TRACE_R_VALUE, (uint64_t)deadline);
     rt->trace->loop_cause = WEFT_TRACE_BY_TIMER;
@@ -302,6 +322,7 @@ void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline) {
 
 void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
                          const void *obj, int64_t value) {
+    if (kind == WEFT_EV_SYNC_DONE) stamp(rt); /* from the loop */
     uint32_t id = object_id(rt, obj, NULL, NULL);
     uint8_t *r = next_record(rt, kind, task ? task : current_id(rt));
     put32(r + WEFT_TRACE_R_OBJ, id);
@@ -366,6 +387,7 @@ void weft__trace_abort(int kind, const char *msg, const char *file,
                        int line) {
     struct weft__rt *rt = weft__rt_current();
     if (!rt || !rt->trace) return;
+    stamp(rt);
     uint8_t *r = next_record(rt, kind, current_id(rt));
     put32(r + WEFT_TRACE_R_STR, intern_text(rt->trace, msg));
     set_site(rt->trace, r, file, line);
@@ -412,6 +434,7 @@ int weft__trace_open(struct weft__rt *rt, const char *path) {
         return rc;
     }
     tr->start = rt->backend->now(rt);
+    tr->virtual_clock = rt->cfg->backend == WEFT_BACKEND_SIM;
     write_header(rt, tr);
     rt->trace = tr;
     return 0;
@@ -420,6 +443,7 @@ int weft__trace_open(struct weft__rt *rt, const char *path) {
 void weft__trace_close(struct weft__rt *rt, int result) {
     struct weft__trace *tr = rt->trace;
     if (!tr) return;
+    stamp(rt);
     uint8_t *r = next_record(rt, WEFT_EV_RUN_END, 0);
     put64(r + WEFT_TRACE_R_VALUE, (uint64_t)(int64_t)result);
     flush_block(tr);

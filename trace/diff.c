@@ -52,17 +52,17 @@ int view_diff(const struct trace_file *a, const struct trace_file *b) {
         printf("the traces diverge at event %zu:\n", i);
         for (size_t k = i > CONTEXT ? i - CONTEXT : 0; k < i; k++) {
             view_describe(&ma, &a->ev[k], line, sizeof line);
-            printf("  %s\n", line);
+            printf("  #%-6zu %s\n", k, line);
         }
         if (i < a->nev) {
             view_describe(&ma, &a->ev[i], line, sizeof line);
-            printf("- %s\n", line);
+            printf("- #%-6zu %s\n", i, line);
         } else {
             printf("- (A ends here)\n");
         }
         if (i < b->nev) {
             view_describe(&mb, &b->ev[i], line, sizeof line);
-            printf("+ %s\n", line);
+            printf("+ #%-6zu %s\n", i, line);
         } else {
             printf("+ (B ends here)\n");
         }

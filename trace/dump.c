@@ -162,7 +162,7 @@ int view_dump(const struct trace_file *tf, const struct opts *o) {
     for (size_t i = 0; i < tf->nev; i++) {
         if (!view_selects(o, &m, &tf->ev[i])) continue;
         view_describe(&m, &tf->ev[i], line, sizeof line);
-        fprintf(f, "%s\n", line);
+        fprintf(f, "#%-6zu %s\n", i, line);
     }
     if (tf->note[0]) fprintf(f, "# %s\n", tf->note);
     int rc = ferror(f) ? 1 : 0;

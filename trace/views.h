@@ -14,7 +14,8 @@ struct opts {
     const char *format;   /* -T FMT or the -o suffix: svg png pdf dot json */
     const char *task;     /* --task NAME: only this task's events */
     int64_t from, to;     /* --from, --to: time window (ns) */
-    int64_t at;           /* --at: the moment of the waits view */
+    int64_t at;           /* --at T: the moment of the waits view */
+    size_t at_event;      /* --at #N: after event N (SIZE_MAX: unset) */
     size_t max_nodes;     /* past this, graphs fold (--max) */
 };
 

@@ -71,7 +71,7 @@ static int from_state(struct waits *w, size_t max) {
                 return -1;
             }
         }
-        const char *how = o ? o->kind : "?";
+        const char *how = trace_str(m->tf, m->waits_how[i]);
         if (w->n == before && add(w, i, m->waits_on[i], how, -1)) return -1;
     }
     return 0;
@@ -152,8 +152,10 @@ static void draw(struct waits *w, struct dot *d) {
         }
         if (e->holder < 0) continue;
         task_node(w, d, (size_t)e->holder, done);
-        dot_printf(d, "  o%u -> t%ld [label=\"held by\", style=dashed%s];\n",
-                   e->obj, e->holder, e->cycle ? ", color=red, penwidth=3, "
+        bool group = o && !strcmp(o->kind, "group");
+        dot_printf(d, "  o%u -> t%ld [label=\"%s\", style=dashed%s];\n",
+                   e->obj, e->holder, group ? "still running" : "held by",
+                   e->cycle ? ", color=red, penwidth=3, "
                                                  "fontcolor=red" : "");
     }
     free(done);
@@ -166,7 +168,8 @@ static void legend(struct dot *d) {
                "[label=\"object waited on\", shape=box, fillcolor="
                "\"#e3f2fd\"];\n  lh [label=\"holder\", shape=ellipse, "
                "fillcolor=\"#fff59d\"];\n  lw -> lo [label=\"waits in\"];\n"
-               "  lo -> lh [label=\"held by\", style=dashed];\n  lc [label="
+               "  lo -> lh [label=\"held by (a lock)\\nstill running (a group)\", "
+               "style=dashed];\n  lc [label="
                "\"red: a deadlock cycle\", shape=plain, style=\"\", "
                "fontcolor=red];\n}\n");
 }
@@ -174,6 +177,7 @@ static void legend(struct dot *d) {
 int view_waits(const struct trace_file *tf, const struct opts *o) {
     size_t upto = 0;
     while (upto < tf->nev && tf->ev[upto].time <= o->at) upto++;
+    if (o->at_event < upto) upto = o->at_event + 1; /* after event #N */
     struct model m;
     if (model_build(&m, tf, upto)) return 1;
     struct waits w = {.m = &m};
@@ -184,14 +188,20 @@ int view_waits(const struct trace_file *tf, const struct opts *o) {
     mark_cycle(&w);
     dot_printf(&d, "digraph waits {\n  graph [fontname=\"Helvetica\", "
                "labelloc=t, fontsize=16, label=\"weft run, %s: who waits on "
-               "what, %s%s\"];\n", tf->sim ? "sim" : "real",
-               upto == tf->nev ? "at the end" : "at the chosen time",
-               report ? " (deadlock)" : "");
+               "what, ", tf->sim ? "sim" : "real");
+    if (upto == tf->nev) {
+        dot_printf(&d, "at the end%s\"];\n", report ? " (deadlock)" : "");
+    } else if (upto == 0) {
+        dot_printf(&d, "before the first event\"];\n");
+    } else {
+        dot_printf(&d, "after event #%zu (t=%lld ns)\"];\n", upto - 1,
+                   (long long)tf->ev[upto - 1].time);
+    }
     dot_printf(&d, "  node [style=filled, fontname=\"Helvetica\", "
                "fontsize=11];\n  edge [fontname=\"Helvetica\", "
                "fontsize=10];\n");
-    if (!w.n) dot_printf(&d, "  nothing [shape=plain, label=\"no task is "
-                         "waiting\"];\n");
+    if (!w.n) dot_printf(&d, "  nothing [shape=plain, style=\"\", label="
+                         "\"no task is waiting\"];\n");
     draw(&w, &d);
     legend(&d);
     dot_printf(&d, "}\n");

@@ -15,7 +15,7 @@
 static const char usage[] =
     "usage: weft-trace dump FILE [--task NAME] [--from T] [--to T]\n"
     "       weft-trace tasks FILE -o OUT.svg [--task NAME]\n"
-    "       weft-trace waits FILE -o OUT.svg [--at T]\n"
+    "       weft-trace waits FILE -o OUT.svg [--at T | --at #EVENT]\n"
     "       weft-trace timeline FILE -o OUT.svg [--task NAME] [--from T] "
     "[--to T]\n"
     "       weft-trace chrome FILE -o OUT.json\n"
@@ -57,7 +57,17 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
         case 'o': o->out = optarg; break;
         case 'T': o->format = optarg; break;
         case 'k': o->task = optarg; break;
-        case 'f': case 't': case 'a':
+        case 'a':
+            if (optarg[0] == '#') {
+                o->at_event = strtoul(optarg + 1, &end, 10);
+                if (*end || !optarg[1]) {
+                    return bad_usage("--at '%s': give a time or #EVENT",
+                                     optarg);
+                }
+                break;
+            }
+            /* fall through */
+        case 'f': case 't':
             if (model_parse_time(optarg, when)) {
                 return bad_usage("'%s' is not a time (15, 3us, 2ms, 1s)",
                                  optarg);
@@ -128,7 +138,8 @@ int main(int argc, char **argv) {
         fputs(usage, stdout);
         return 0;
     }
-    struct opts o = {.to = INT64_MAX, .at = INT64_MAX, .max_nodes = 300};
+    struct opts o = {.to = INT64_MAX, .at = INT64_MAX, .at_event = SIZE_MAX,
+                     .max_nodes = 300};
     if (parse_opts(argc - 1, argv + 1, &o)) return 2;
     int nfiles = argc - 1 - optind;
     char **files = argv + 1 + optind;
