@@ -29,10 +29,10 @@ struct weft_task_status {
 
 static void task_entry(void *p);
 
-/* The part of a new task cleared at spawn: all but the leak shadows
- * (only read once marked used), rounded up to whole cache lines. */
+/* The part of a new task cleared at spawn: all up to its stack (set
+ * right after), rounded up to whole cache lines. */
 #define TASK_CLEAR_BYTES \
-    ((offsetof(struct weft__task, leaks.shadow) + 63) & ~(size_t)63)
+    ((offsetof(struct weft__task, stack) + 63) & ~(size_t)63)
 _Static_assert(TASK_CLEAR_BYTES <= sizeof(struct weft__task),
                "the cleared lines must lie inside the task");
 
@@ -307,7 +307,7 @@ void weft_group_destroy(weft_group *g) {
                                             : "not initialised or destroyed");
     }
     free(g->errs);
-    weft__untrack(&g->tracked);
+    weft__untrack(&g->tracked, g);
     memset(g, 0xff, sizeof *g);
     g->state = GROUP_DEAD;
 }

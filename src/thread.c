@@ -117,7 +117,7 @@ int weft__pool_submit(struct weft__rt *rt, struct weft__job *j) {
 /* ---- jobs ---- */
 
 static void job_free(struct weft__job *j) {
-    weft__untrack(&j->tracked);
+    weft__untrack(&j->tracked, j);
     if (j->heap) free(j);
 }
 
@@ -189,7 +189,7 @@ static int submit_and_wait(struct weft__rt *rt, struct weft__job *j,
      * weft__job_done. */
     if (!j->done) {
         j->abandoned = true;
-        weft__tracked_disown(&j->tracked);
+        weft__tracked_disown(&j->tracked, j);
         *left = true;
     }
     return -ECANCELED;

@@ -335,17 +335,15 @@ void weft__trace_object_rec(struct weft__rt *rt, const void *obj,
     new_object(rt, obj, kind, file, line);
 }
 
-void weft__trace_leak_rec(struct weft__rt *rt, const weft_leak_info *li,
-                          size_t nmore) {
+void weft__trace_leak_rec(struct weft__rt *rt, const weft_leak_info *li) {
     struct weft__trace *tr = rt->trace;
     uint32_t id = 0;
-    if (!nmore) weft__idmap_get(&tr->objects, (uintptr_t)li->ptr, &id);
+    weft__idmap_get(&tr->objects, (uintptr_t)li->ptr, &id);
     uint8_t *r = next_record(rt, WEFT_EV_LEAK, li->task_id);
     put32(r + WEFT_TRACE_R_OBJ, id);
-    put32(r + WEFT_TRACE_R_STR, intern_static(tr, nmore ? "objects"
-                                                        : li->kind));
+    put32(r + WEFT_TRACE_R_STR, intern_static(tr, li->kind));
     set_site(tr, r, li->file, li->line);
-    put64(r + WEFT_TRACE_R_VALUE, nmore ? nmore : 1);
+    put64(r + WEFT_TRACE_R_VALUE, 1);
 }
 
 void weft__trace_event_rec(struct weft__rt *rt, int kind, int64_t value) {

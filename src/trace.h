@@ -42,8 +42,8 @@ void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
                          const void *obj, int64_t value);
 void weft__trace_object_rec(struct weft__rt *rt, const void *obj,
                             const char *kind, const char *file, int line);
-void weft__trace_leak_rec(struct weft__rt *rt, const struct weft_leak_info *li,
-                          size_t nmore);
+void weft__trace_leak_rec(struct weft__rt *rt,
+                          const struct weft_leak_info *li);
 void weft__trace_label_rec(struct weft__rt *rt, const char *label);
 void weft__trace_event_rec(struct weft__rt *rt, int kind, int64_t value);
 void weft__trace_waits_rec(struct weft__rt *rt, const struct weft__task *t,
@@ -108,10 +108,9 @@ static inline void weft__trace_object(struct weft__rt *rt, const void *obj,
     }
 }
 
-static inline void weft__trace_leak(const struct weft_leak_info *li,
-                                    size_t nmore) {
+static inline void weft__trace_leak(const struct weft_leak_info *li) {
     struct weft__rt *rt = weft__rt_current();
-    if (rt && unlikely(rt->trace)) weft__trace_leak_rec(rt, li, nmore);
+    if (rt && unlikely(rt->trace)) weft__trace_leak_rec(rt, li);
 }
 
 /* The running task reached weft_sched_point(label): a note, aux 1. */
