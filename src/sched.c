@@ -188,10 +188,15 @@ bool weft__scope_chain_cancelled(weft_scope *s) {
     return cancelled;
 }
 
-bool weft__task_cancelled(struct weft__task *t) {
-    if (likely(!weft__scope_chain_cancelled(t->scope_top))) return false;
+/* Out of line, so that the common answer needs no stack frame. */
+__attribute__((noinline, cold)) static bool cancel_seen(struct weft__task *t) {
     weft__trace_task(t->rt, WEFT_EV_CANCELLED, t, 0);
     return true;
+}
+
+bool weft__task_cancelled(struct weft__task *t) {
+    if (likely(!weft__scope_chain_cancelled(t->scope_top))) return false;
+    return cancel_seen(t);
 }
 
 int weft__checkpoint(void) {
@@ -252,7 +257,7 @@ int weft__park(struct weft__waitq *q, struct weft__wait *w,
     if (deadline != WEFT_NEVER) {
         weft__timer_arm(rt, &t->park_timer, deadline, park_timer_fire);
     }
-    weft__trace_park(rt, t, q, deadline);
+    weft__trace_park(rt, w);
     leave_current(rt, false);
     return w->result;
 }

@@ -55,6 +55,8 @@ struct weft__trace {
     uint32_t nobjects, nscopes;
 };
 
+int weft__tracing;
+
 /* ---- writing ---- */
 
 /* Little-endian stores: one move each (htole is nothing on x86). */
@@ -261,9 +263,12 @@ void weft__trace_switch_rec(struct weft__rt *rt, const struct weft__task *to) {
     rt->trace->loop_cause = WEFT_TRACE_BY_TASK;
 }
 
-void weft__trace_park_rec(struct weft__rt *rt, const struct weft__task *t,
-                          const struct weft__waitq *q, weft_time deadline) {
+void weft__trace_park_rec(struct weft__rt *rt, const struct weft__wait *w) {
     struct weft__trace *tr = rt->trace;
+    const struct weft__task *t = w->task;
+    const struct weft__waitq *q = w->q;
+    weft_time deadline = t->park_timer.armed ? t->park_timer.deadline
+                                             : WEFT_NEVER;
     uint32_t obj = q ? object_id(rt, q->obj, q->kind, q->site) : 0;
     uint8_t *r = next_record(rt, WEFT_EV_PARK, t->id);
     put32(r + WEFT_TRACE_R_OBJ, obj);
@@ -435,6 +440,7 @@ int weft__trace_open(struct weft__rt *rt, const char *path) {
     tr->virtual_clock = rt->cfg->backend == WEFT_BACKEND_SIM;
     write_header(rt, tr);
     rt->trace = tr;
+    __atomic_fetch_add(&weft__tracing, 1, __ATOMIC_RELAXED);
     return 0;
 }
 
@@ -451,6 +457,7 @@ void weft__trace_close(struct weft__rt *rt, int result) {
     }
     close(tr->fd);
     rt->trace = NULL;
+    __atomic_fetch_sub(&weft__tracing, 1, __ATOMIC_RELAXED);
     weft__idmap_fini(&tr->by_ptr);
     weft__idmap_fini(&tr->by_text);
     weft__idmap_fini(&tr->objects);

@@ -15,7 +15,7 @@
 
 /* The one place an item enters (trace point: put, of the kind of
  * ch->putters, item of putter). There is room. */
-static void put_commit(struct weft__chan *ch, const void *src,
+static inline void put_commit(struct weft__chan *ch, const void *src,
                        const struct weft__task *putter) {
     weft__trace_obj(putter->rt, WEFT_EV_QUEUE_PUT, putter->id, ch->getters.obj,
                     0);
@@ -24,7 +24,7 @@ static void put_commit(struct weft__chan *ch, const void *src,
 }
 
 /* The one place an item leaves (trace point: get, by getter). */
-static void get_commit(struct weft__chan *ch, void *dst,
+static inline void get_commit(struct weft__chan *ch, void *dst,
                        const struct weft__task *getter) {
     weft__trace_obj(getter->rt, WEFT_EV_QUEUE_GET, getter->id, ch->getters.obj,
                     0);
