@@ -35,6 +35,15 @@
 
 /* Records per block: 1024 * 40 bytes, one write every 40 KiB. */
 #define BLOCK_RECORDS 1024
+/* Slots of the caches in front of the maps (a power of two). */
+#define CACHE_SLOTS 64
+
+/* The last id found for an address: hot objects and kinds skip a map
+ * probe. Kept equal to the map for every address it holds. */
+struct cache_slot {
+    uintptr_t key;
+    uint32_t val;
+};
 
 struct weft__trace {
     int fd;
@@ -53,7 +62,13 @@ struct weft__trace {
     struct weft__idmap objects;   /* object address -> id */
     struct weft__idmap scopes;    /* scope address -> id */
     uint32_t nobjects, nscopes;
+    struct cache_slot object_cache[CACHE_SLOTS];
+    struct cache_slot string_cache[CACHE_SLOTS];
 };
+
+static struct cache_slot *slot_of(struct cache_slot *cache, const void *p) {
+    return &cache[((uintptr_t)p >> 4) & (CACHE_SLOTS - 1)];
+}
 
 int weft__tracing;
 
@@ -121,19 +136,26 @@ static void stamp(struct weft__rt *rt) {
 }
 
 /* The next record's bytes, zeroed but for the string fields (none). */
-static uint8_t *next_record(struct weft__rt *rt, int kind, uint64_t task) {
+/* The buffer is full: out of the way of the common path. */
+__attribute__((noinline, cold)) static void block_full(struct weft__rt *rt) {
+    flush_block(rt->trace);
+    stamp(rt);
+}
+
+/* Five 8-byte stores fill a record: time; task, kind, aux 0; obj 0, str
+ * none; file none, line 0; value 0 (the record layout of
+ * src/trace_format.h, as little-endian words). */
+static inline uint8_t *next_record(struct weft__rt *rt, int kind,
+                                   uint64_t task) {
     struct weft__trace *tr = rt->trace;
-    if (tr->nrec == BLOCK_RECORDS) {
-        flush_block(tr);
-        stamp(rt);
-    }
+    if (unlikely(tr->nrec == BLOCK_RECORDS)) block_full(rt);
     uint8_t *r = tr->buf + tr->nrec++ * WEFT_TRACE_RECORD_SIZE;
-    memset(r, 0, WEFT_TRACE_RECORD_SIZE);
     put64(r + WEFT_TRACE_R_TIME, (uint64_t)tr->stamp);
-    put32(r + WEFT_TRACE_R_TASK, (uint32_t)task);
-    put16(r + WEFT_TRACE_R_KIND, (uint16_t)kind);
-    put32(r + WEFT_TRACE_R_STR, WEFT_TRACE_NONE);
-    put32(r + WEFT_TRACE_R_FILE, WEFT_TRACE_NONE);
+    put64(r + WEFT_TRACE_R_TASK, (uint32_t)task | (uint64_t)(uint16_t)kind
+                                                      << 32);
+    put64(r + WEFT_TRACE_R_OBJ, (uint64_t)WEFT_TRACE_NONE << 32);
+    put64(r + WEFT_TRACE_R_FILE, WEFT_TRACE_NONE);
+    put64(r + WEFT_TRACE_R_VALUE, 0);
     return r;
 }
 
@@ -180,16 +202,24 @@ static uint32_t intern_text(struct weft__trace *tr, const char *s) {
 
 /* The same for a string that never changes (a literal: a kind or a
  * __FILE__), looked up by its address first. */
-static uint32_t intern_static(struct weft__trace *tr, const char *s) {
-    if (!s) return WEFT_TRACE_NONE;
+__attribute__((noinline)) static uint32_t
+intern_static_slow(struct weft__trace *tr, const char *s,
+                   struct cache_slot *c) {
     uint32_t off;
-    if (weft__idmap_get(&tr->by_ptr, (uintptr_t)s, &off)) return off;
-    off = intern_text(tr, s);
-    if (off != WEFT_TRACE_NONE &&
-        weft__idmap_put(&tr->by_ptr, (uintptr_t)s, off)) {
-        tr->failed = true;
+    if (!weft__idmap_get(&tr->by_ptr, (uintptr_t)s, &off)) {
+        off = intern_text(tr, s);
+        if (off == WEFT_TRACE_NONE) return off;
+        if (weft__idmap_put(&tr->by_ptr, (uintptr_t)s, off)) tr->failed = true;
     }
+    *c = (struct cache_slot){(uintptr_t)s, off};
     return off;
+}
+
+static inline uint32_t intern_static(struct weft__trace *tr, const char *s) {
+    if (!s) return WEFT_TRACE_NONE;
+    struct cache_slot *c = slot_of(tr->string_cache, s);
+    if (likely(c->key == (uintptr_t)s)) return c->val;
+    return intern_static_slow(tr, s, c);
 }
 
 static void set_site(struct weft__trace *tr, uint8_t *r, const char *file,
@@ -204,6 +234,7 @@ static uint32_t new_object(struct weft__rt *rt, const void *obj,
     struct weft__trace *tr = rt->trace;
     uint32_t id = ++tr->nobjects;
     if (weft__idmap_set(&tr->objects, (uintptr_t)obj, id)) tr->failed = true;
+    *slot_of(tr->object_cache, obj) = (struct cache_slot){(uintptr_t)obj, id};
     uint8_t *r = next_record(rt, WEFT_EV_OBJECT,
                              rt->current ? rt->current->id : 0);
     put32(r + WEFT_TRACE_R_OBJ, id);
@@ -213,12 +244,24 @@ static uint32_t new_object(struct weft__rt *rt, const void *obj,
 }
 
 /* obj's id; one it never got (made before tracing saw it) is made now. */
-static uint32_t object_id(struct weft__rt *rt, const void *obj,
-                          const char *kind, const struct weft__site *site) {
+__attribute__((noinline)) static uint32_t
+object_id_slow(struct weft__rt *rt, const void *obj, const char *kind,
+               const struct weft__site *site, struct cache_slot *c) {
     uint32_t id;
-    if (weft__idmap_get(&rt->trace->objects, (uintptr_t)obj, &id)) return id;
-    return new_object(rt, obj, kind, site ? site->file : NULL,
-                      site ? site->line : 0);
+    if (!weft__idmap_get(&rt->trace->objects, (uintptr_t)obj, &id)) {
+        return new_object(rt, obj, kind, site ? site->file : NULL,
+                          site ? site->line : 0);
+    }
+    *c = (struct cache_slot){(uintptr_t)obj, id};
+    return id;
+}
+
+static inline uint32_t object_id(struct weft__rt *rt, const void *obj,
+                                 const char *kind,
+                                 const struct weft__site *site) {
+    struct cache_slot *c = slot_of(rt->trace->object_cache, obj);
+    if (likely(c->key == (uintptr_t)obj)) return c->val;
+    return object_id_slow(rt, obj, kind, site, c);
 }
 
 static uint32_t scope_id(struct weft__trace *tr, const weft_scope *s,
