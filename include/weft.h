@@ -13,6 +13,7 @@
 #include "weft/patterns.h"
 #include "weft/thread.h"
 #include "weft/leak.h"
+#include "weft/sim.h"
 #include "weft/trace.h"
 
 #endif

@@ -141,10 +141,6 @@ static weft_time epoll_now_coarse(struct weft__rt *rt) {
     return (weft_time)ts.tv_sec * WEFT_SEC + ts.tv_nsec;
 }
 
-static uint64_t epoll_timer_tiebreak(struct weft__rt *rt) {
-    return rt->timer_seq++;
-}
-
 static uint64_t epoll_random_seed(struct weft__rt *rt) {
     uint64_t seed;
     if (getrandom(&seed, sizeof seed, 0) != sizeof seed) {
@@ -165,7 +161,6 @@ const struct weft__backend_ops weft__backend_epoll = {
     .wait_external = epoll_wait_external,
     .wake_from_thread = epoll_wake_from_thread,
     .offload = weft__pool_submit, /* src/thread.c */
-    .timer_tiebreak = epoll_timer_tiebreak,
     .random_seed = epoll_random_seed,
     .sched_points = false,
 };

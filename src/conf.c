@@ -78,7 +78,7 @@ static int check_strategy(const char *name, const char *spec) {
     int rc = s ? s->init(&state, 0, params) : -EINVAL;
     if (rc == 0) s->fini(state);
     if (rc != -EINVAL) return rc;
-    return refuse(name, spec, true, weft__strategy_names() + 1);
+    return refuse(name, spec, true, weft__strategy_names());
 }
 
 /* Whether the file can be created is known only when the run opens it. */
@@ -102,7 +102,7 @@ static int check_stack_size(size_t size) {
     return refuse("weft_config.stack_size", v, false, accepted);
 }
 
-static int check_fields(const weft_config *cfg) {
+int weft__config_check(const weft_config *cfg) {
     if (cfg->backend != WEFT_BACKEND_REAL && cfg->backend != WEFT_BACKEND_SIM) {
         return refuse_int("weft_config.backend", cfg->backend,
                           "WEFT_BACKEND_REAL, WEFT_BACKEND_SIM");
@@ -121,6 +121,23 @@ static int check_fields(const weft_config *cfg) {
     }
     if (cfg->trace_path) return check_trace("weft_config.trace_path",
                                             cfg->trace_path);
+    return 0;
+}
+
+/* WEFT_SEED and WEFT_STRATEGY ask for the simulator: without
+ * WEFT_BACKEND they select it; with WEFT_BACKEND=real they would be
+ * silently ignored, so they are refused. */
+static int sim_asked(weft_config *cfg, const char *backend) {
+    const char *var = getenv("WEFT_SEED") ? "WEFT_SEED" : "WEFT_STRATEGY";
+    const char *v = getenv(var);
+    if (!v) return 0;
+    if (!backend) {
+        cfg->backend = WEFT_BACKEND_SIM;
+    } else if (!strcmp(backend, "real")) {
+        return refuse(var, v, true, "only under the simulator "
+                      "(WEFT_BACKEND=sim, or WEFT_BACKEND unset); "
+                      "WEFT_BACKEND=real has no seed or strategy");
+    }
     return 0;
 }
 
@@ -145,6 +162,8 @@ static int apply_env(weft_config *cfg) {
         if (rc) return rc;
         cfg->strategy = v;
     }
+    int rc = sim_asked(cfg, getenv("WEFT_BACKEND"));
+    if (rc) return rc;
     if ((v = getenv("WEFT_TRACK_LEAKS"))) {
         if (strcmp(v, "0") && strcmp(v, "1")) {
             return refuse("WEFT_TRACK_LEAKS", v, true, "0 (off), 1 (on)");
@@ -152,7 +171,7 @@ static int apply_env(weft_config *cfg) {
         cfg->track_leaks = v[0] == '1';
     }
     if ((v = getenv("WEFT_TRACE"))) {
-        int rc = check_trace("WEFT_TRACE", v);
+        rc = check_trace("WEFT_TRACE", v);
         if (rc) return rc;
         cfg->trace_path = v;
     }
@@ -165,6 +184,6 @@ int weft__config_resolve(const weft_config *in, weft_config *out) {
     } else {
         weft_config_init(out);
     }
-    int rc = check_fields(out);
+    int rc = weft__config_check(out);
     return rc ? rc : apply_env(out);
 }

@@ -10,4 +10,8 @@
  * the value and what is accepted) or -ENOMEM. */
 int weft__config_resolve(const weft_config *in, weft_config *out);
 
+/* Checks the fields of cfg only, without the environment (an in-process
+ * exploration sets seed and strategy itself). 0, -EINVAL, -ENOTSUP. */
+int weft__config_check(const weft_config *cfg);
+
 #endif

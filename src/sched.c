@@ -49,17 +49,26 @@ void weft__make_runnable(struct weft__rt *rt, struct weft__task *t) {
     rt->runq[(rt->runq_head + rt->runq_len++) & (rt->runq_cap - 1)] = t;
 }
 
-/* Takes the i-th oldest runnable task; the oldest fills its slot. */
+/* Takes the i-th oldest runnable task; the i older ones move up one
+ * slot, so index order stays age order for the next choice. */
 static struct weft__task *runq_take(struct weft__rt *rt, size_t i) {
     size_t mask = rt->runq_cap - 1;
-    struct weft__task *head = rt->runq[rt->runq_head];
-    rt->runq_head = (rt->runq_head + 1) & mask;
+    size_t h = rt->runq_head;
+    struct weft__task *t = rt->runq[(h + i) & mask];
+    for (; i > 0; i--) rt->runq[(h + i) & mask] = rt->runq[(h + i - 1) & mask];
+    rt->runq_head = (h + 1) & mask;
     rt->runq_len--;
-    if (i == 0) return head;
-    struct weft__task **slot = &rt->runq[(rt->runq_head + i - 1) & mask];
-    struct weft__task *t = *slot;
-    *slot = head;
     return t;
+}
+
+/* The task leaving the CPU, for the strategy: how it left. */
+static void note_leaving(struct weft__rt *rt, const struct weft__task *self) {
+    rt->last_id = self->id;
+    rt->last_left = self->state == WEFT__TASK_DONE    ? WEFT__LEFT_END
+                    : self->state != WEFT__TASK_RUNNABLE ? WEFT__LEFT_BLOCK
+                    : rt->yielding                    ? WEFT__LEFT_YIELD
+                                                      : WEFT__LEFT_POINT;
+    rt->yielding = false;
 }
 
 static struct weft__task *pick(struct weft__rt *rt) {
@@ -120,7 +129,8 @@ static void leave_current(struct weft__rt *rt, bool dying) {
     struct weft__task *self = rt->current;
     if (unlikely(!weft__stack_canary_ok(&self->stack))) report_canary(self);
     struct weft__task *next = NULL;
-    if (rt->runq_len && rt->budget) {
+    note_leaving(rt, self);
+    if (rt->runq_len && rt->budget && !rt->stop) {
         rt->budget--;
         next = pick(rt);
         if (next == self) return;
@@ -199,6 +209,14 @@ bool weft__task_cancelled(struct weft__task *t) {
     return cancel_seen(t);
 }
 
+int weft__yield(void) {
+    struct weft__rt *rt = weft__tls_rt;
+    if (rt) rt->yielding = true; /* else reschedule reports the misuse */
+    int rc = weft__checkpoint();
+    weft__tls_rt->yielding = false;
+    return rc;
+}
+
 int weft__checkpoint(void) {
     weft__reschedule();
     return weft__task_cancelled(weft__tls_rt->current) ? -ECANCELED : 0;
@@ -223,7 +241,7 @@ struct weft__wait *weft__waitq_first(const struct weft__waitq *q) {
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
                      weft_time deadline, void (*fire)(struct weft__timer *)) {
     tm->deadline = deadline;
-    tm->tiebreak = rt->backend->timer_tiebreak(rt);
+    tm->tiebreak = rt->timer_seq++;
     tm->fire = fire;
     weft__timers_push(&rt->timers, tm);
 }
@@ -314,11 +332,24 @@ void weft__task_switch_away_dead(struct weft__rt *rt) {
     weft__assert_fail("a dead task was resumed", __FILE__, __LINE__);
 }
 
+/* Timers due at one instant fire in arming order, unless the backend
+ * chooses (sim: a choice of the strategy, so ties are explored). */
+#define MAX_TIED 16
+
+static struct weft__timer *next_due(struct weft__rt *rt) {
+    struct weft__timer *tied[MAX_TIED];
+    if (!rt->backend->timer_tie || !rt->timers.root->child) {
+        return rt->timers.root;
+    }
+    size_t n = weft__timers_tied(&rt->timers, tied, MAX_TIED);
+    return n > 1 ? tied[rt->backend->timer_tie(rt, n)] : tied[0];
+}
+
 static void fire_due_timers(struct weft__rt *rt) {
     if (!rt->timers.root) return;
     weft_time now = rt->backend->now(rt);
     while (rt->timers.root && rt->timers.root->deadline <= now) {
-        struct weft__timer *tm = rt->timers.root;
+        struct weft__timer *tm = next_due(rt);
         weft__timers_erase(&rt->timers, tm);
         weft__trace_timer(rt, tm->deadline);
         tm->fire(tm);
@@ -359,10 +390,34 @@ static void deliver_remote(struct weft__rt *rt) {
  * (timers and I/O); 64 keeps a two-task ping-pong off the loop's path. */
 #define MIN_BATCH 64
 
+void weft__sched_stop(struct weft__rt *rt, int code) {
+    rt->stop = code;
+    struct weft__task *t = rt->current;
+    if (!t) return;
+    t->state = WEFT__TASK_PARKED; /* on nothing: abandoned with the run */
+    t->wait = NULL;
+    leave_current(rt, false);
+    weft__assert_fail("a stopped task was resumed", __FILE__, __LINE__);
+}
+
+/* A bound of the run passed (livelock): says so and stops it. */
+static int stop_livelock(struct weft__rt *rt, const char *what) {
+    char run[128];
+    weft__describe_run(run, sizeof run);
+    fprintf(stderr, "weft: livelock: the run passed its %s bound with %zu "
+                    "task(s) alive%s\n", what, rt->ntasks, run);
+    rt->stop = -ELOOP;
+    return -ELOOP;
+}
+
 int weft__sched_loop(struct weft__rt *rt) {
     for (;;) {
         if (rt->zombie) reap(rt);
         if (rt->ntasks == 0) return 0;
+        if (unlikely(rt->stop)) return rt->stop;
+        if (unlikely(rt->steps > rt->step_limit)) {
+            return stop_livelock(rt, "step");
+        }
         fire_due_timers(rt);
         if (rt->runq_len == 0) {
             weft_time next = weft__timers_next(&rt->timers);
@@ -370,6 +425,9 @@ int weft__sched_loop(struct weft__rt *rt) {
                 weft__deadlock_report(rt);
                 rt->deadlocked = true;
                 return -EDEADLK;
+            }
+            if (next != WEFT_NEVER && next > rt->time_limit) {
+                return stop_livelock(rt, "virtual-time");
             }
             rt->backend->wait_external(rt, next);
             deliver_remote(rt);

@@ -153,15 +153,16 @@ void weft__threads_fini(struct weft__rt *rt) {
         rt->pool = NULL;
     }
     deliver_posted(rt);
-    /* Left: abandoned jobs whose completion is a timer (sim). */
+    /* Left: abandoned jobs whose completion is a timer (sim), and the
+     * jobs of tasks a stopped run abandoned. */
     while (!weft__list_empty(&rt->jobs)) {
         struct weft__job *j =
             container_of(rt->jobs.next, struct weft__job, live);
-        weft__assert(j->abandoned);
+        weft__assert(j->abandoned || rt->stop);
         weft__timer_disarm(rt, &j->timer);
         weft__list_erase(&j->live);
         rt->nexternal--;
-        job_free(j);
+        if (j->abandoned) job_free(j); /* else on an abandoned stack */
     }
 }
 

@@ -35,7 +35,7 @@ int weft_sleep(weft_time duration) {
     return weft_sleep_until(now + duration);
 }
 
-int weft_yield(void) { return weft__checkpoint(); }
+int weft_yield(void) { return weft__yield(); }
 
 void weft_sched_point(const char *label) {
     struct weft__rt *rt = weft__rt_current();

@@ -3,7 +3,7 @@
 # Graphviz's libraries when configure found them (HAVE_GRAPHVIZ).
 TRACE_READER = trace/reader.c trace/reader.h trace/model.c trace/model.h \
 	src/idmap.c src/idmap.h src/trace_format.h
-bin_PROGRAMS = trace/weft-trace
+bin_PROGRAMS += trace/weft-trace
 trace_weft_trace_SOURCES = trace/weft-trace.c trace/views.h trace/dump.c \
 	trace/diff.c trace/chrome.c trace/render.c trace/tasks.c \
 	trace/waits.c trace/timeline.c $(TRACE_READER)
