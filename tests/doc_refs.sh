@@ -4,7 +4,7 @@
 #   link;
 # - a reference of the form docs/NAME.md "Section" names a heading of that
 #   file (a reference may wrap across comment lines; backquotes aside, and
-#   "Short" matches a heading "Short: longer");
+#   "Short" matches a heading "Short: longer" or "Short (aside)");
 # - nothing cites a design note outside the tree (a bare API.md, DESIGN.md
 #   or STYLE.md, or a path into ../shared).
 set -eu
@@ -29,7 +29,8 @@ perl -e '
                 next unless /^#+\s+(.*?)\s*$/;
                 (my $t = $1) =~ s/`//g;
                 $h{$t} = 1;
-                $h{$1} = 1 if $t =~ /^([^:]+):/;   # a short form
+                $h{$1} = 1 if $t =~ /^([^:]+):/;   # short forms
+                $h{$1} = 1 if $t =~ /^(.*?)\s*\([^()]*\)$/;
             }
             close $fh;
         }
