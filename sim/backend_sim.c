@@ -5,9 +5,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "backend.h"
+#include "conf.h"
 #include "prng.h"
 #include "sched.h"
 #include "strategy.h"
@@ -17,6 +20,7 @@ struct sim_state {
     weft_time now;
     const struct weft__strategy_ops *strategy;
     void *strategy_state; /* owned by the strategy */
+    bool io_warned;       /* the -ENOTSUP of I/O was explained */
 };
 
 static struct sim_state *state_of(struct weft__rt *rt) {
@@ -83,6 +87,40 @@ static int sim_offload(struct weft__rt *rt, struct weft__job *j) {
     return 0;
 }
 
+/* "name" or "name:params": a strategy that accepts those parameters,
+ * checked by setting one up. */
+static int sim_check_config(const char *key, const char *name,
+                            const char *value) {
+    if (strcmp(key, "strategy")) return 0;
+    const char *params;
+    const struct weft__strategy_ops *st = weft__strategy_find(value, &params);
+    void *state;
+    int rc = st ? st->init(&state, 0, params) : -EINVAL;
+    if (rc == 0) st->fini(state);
+    if (rc != -EINVAL) return rc;
+    return weft__config_refuse(name, value, true, weft__strategy_names() + 1);
+}
+
+/* Until the simulated network exists, nothing under sim touches a real
+ * fd: a watcher cannot start. Said once per run. */
+static int sim_io_start(struct weft__rt *rt, struct weft__io *w) {
+    (void)w;
+    struct sim_state *s = state_of(rt);
+    if (!s->io_warned) {
+        s->io_warned = true;
+        fprintf(stderr, "weft: I/O on file descriptors is not simulated yet: "
+                        "under WEFT_BACKEND=sim weft_fd_wait, weft_read, "
+                        "weft_write, weft_tcp_* and weft_signal_wait return "
+                        "-ENOTSUP (docs/IO.md)\n");
+    }
+    return -ENOTSUP;
+}
+
+static void sim_io_stop(struct weft__rt *rt, struct weft__io *w) {
+    (void)rt;
+    (void)w;
+}
+
 static uint64_t sim_timer_tiebreak(struct weft__rt *rt) {
     struct sim_state *s = state_of(rt);
     return s->strategy->draw(s->strategy_state);
@@ -100,11 +138,14 @@ const struct weft__backend_ops weft__backend_sim = {
     .fini = sim_fini,
     .now = sim_now,
     .now_coarse = sim_now,
+    .check_config = sim_check_config,
     .pick_next = sim_pick_next,
     .fifo = false,
     .wait_external = sim_wait_external,
     .wake_from_thread = sim_wake_from_thread,
     .offload = sim_offload,
+    .io_start = sim_io_start,
+    .io_stop = sim_io_stop,
     .timer_tiebreak = sim_timer_tiebreak,
     .random_seed = sim_random_seed,
     .sched_points = true,

@@ -2,6 +2,8 @@
 #ifndef WEFT_CONF_H
 #define WEFT_CONF_H
 
+#include <stdbool.h>
+
 #include "weft/runtime.h"
 
 /* Sets *out to *in (NULL: the defaults) overridden by the WEFT_*
@@ -10,5 +12,11 @@
  * the value and what is accepted), -ENOTSUP (a trace was asked for) or
  * -ENOMEM. */
 int weft__config_resolve(const weft_config *in, weft_config *out);
+
+/* Prints the one refusal line, weft: NAME=VALUE is not valid; accepted:
+ * WHAT (VALUE quoted when text), and returns -EINVAL. For the backends'
+ * check_config too. */
+int weft__config_refuse(const char *name, const char *value, bool text,
+                        const char *accepted);
 
 #endif

@@ -31,8 +31,7 @@ static void record_loop_stack(struct weft__rt *rt) {
 /* Builds rt's modules in order; on failure unwinds what was built. */
 static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
     rt->cfg = cfg;
-    rt->backend = cfg->backend == WEFT_BACKEND_SIM ? &weft__backend_sim
-                                                   : &weft__backend_epoll;
+    rt->backend = weft__backend_find(cfg->backend); /* conf.c checked it */
     weft__list_init(&rt->tasks);
     rt->cancel_epoch = 1; /* a new scope's 0 is stale */
     weft__leaks_init(rt, cfg->track_leaks);

@@ -342,8 +342,7 @@ void weft__remote_post(struct weft__rt *rt, struct weft__remote *r) {
     rt->backend->wake_from_thread(rt);
 }
 
-/* Delivers what other threads posted, oldest first. */
-static void deliver_remote(struct weft__rt *rt) {
+void weft__remote_deliver(struct weft__rt *rt) {
     if (!__atomic_load_n(&rt->remote, __ATOMIC_ACQUIRE)) return;
     pthread_mutex_lock(&rt->remote_lock);
     struct weft__remote *r = rt->remote;
@@ -363,7 +362,6 @@ static void deliver_remote(struct weft__rt *rt) {
     }
 }
 
-
 /* Budget of direct task-to-task switches between two visits of the loop
  * (timers and I/O); 64 keeps a two-task ping-pong off the loop's path. */
 #define MIN_BATCH 64
@@ -381,12 +379,12 @@ int weft__sched_loop(struct weft__rt *rt) {
                 return -EDEADLK;
             }
             rt->backend->wait_external(rt, next);
-            deliver_remote(rt);
+            weft__remote_deliver(rt);
             continue;
         }
         if (rt->nexternal) {
             rt->backend->wait_external(rt, 0);
-            deliver_remote(rt);
+            weft__remote_deliver(rt);
         }
         rt->budget = rt->runq_len > MIN_BATCH ? rt->runq_len : MIN_BATCH;
         struct weft__task *next = pick(rt);

@@ -113,8 +113,6 @@ struct weft__rt {
     uint64_t rand_state[4];      /* weft_random's xoshiro256** stream */
     int root_result;
     struct weft__leak_state leaks; /* tracked and leaked objects */
-    struct weft__pool *pool;     /* owned: run_sync's worker threads,
-                                    started on demand (thread.c) */
     struct weft__list jobs;      /* run_sync jobs not yet done */
     pthread_mutex_t remote_lock; /* guards remote */
     struct weft__remote *remote; /* posted by other threads, LIFO */
@@ -133,6 +131,9 @@ static inline struct weft__rt *weft__rt_current(void) { return weft__tls_rt; }
 
 /* Thread-safe: queues r for delivery on rt's thread and wakes its loop. */
 void weft__remote_post(struct weft__rt *rt, struct weft__remote *r);
+/* On rt's thread: delivers what other threads posted, oldest first (the
+ * one delivery loop: the scheduler loop's and weft_run's last). */
+void weft__remote_deliver(struct weft__rt *rt);
 
 /* Arms tm to call fire at the absolute deadline. */
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
