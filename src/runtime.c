@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "fork.h"
+#include "io/io.h"
 #include "overflow.h"
 #include "prng.h"
 #include "sched.h"
@@ -82,6 +83,7 @@ int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     }
     if (!rc) rc = rt->root_result;
     weft__threads_fini(rt);
+    weft__io_fini(rt);
     weft__leaks_run_end(rt); /* before rt_fini unmaps the task stacks */
     if (rt->deadlocked) weft__tasks_abandon(rt);
     weft__tls_rt = NULL;

@@ -114,6 +114,7 @@ struct weft__rt {
     int root_result;
     struct weft__leak_state leaks; /* tracked and leaked objects */
     struct weft__list jobs;      /* run_sync jobs not yet done */
+    struct weft__io_state *io;   /* owned: fd records (src/io/), on demand */
     pthread_mutex_t remote_lock; /* guards remote */
     struct weft__remote *remote; /* posted by other threads, LIFO */
     bool deadlocked;
