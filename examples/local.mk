@@ -6,3 +6,10 @@ examples_racy_LDADD = libweft.la
 examples_groups_LDADD = libweft.la
 examples_timeouts_LDADD = libweft.la
 examples_start_LDADD = libweft.la
+
+# The echo server (issue 12): its server part is shared with the I/O
+# load tests and the benchmarks.
+noinst_PROGRAMS += examples/echo
+examples_echo_SOURCES = examples/echo.c examples/echo_server.c \
+	examples/echo_server.h
+examples_echo_LDADD = libweft.la
