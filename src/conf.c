@@ -108,6 +108,16 @@ static int check_stack_size(size_t size) {
     return weft__config_refuse("weft_config.stack_size", v, false, accepted);
 }
 
+static int check_slow(const char *name, uint64_t ms) {
+    if (ms <= WEFT_SLOW_TASK_MS_MAX) return 0;
+    char accepted[64];
+    snprintf(accepted, sizeof accepted, "0 (off) to %u milliseconds",
+             WEFT_SLOW_TASK_MS_MAX);
+    char v[24];
+    snprintf(v, sizeof v, "%llu", (unsigned long long)ms);
+    return weft__config_refuse(name, v, false, accepted);
+}
+
 static int check_fields(const weft_config *cfg) {
     if (cfg->backend != WEFT_BACKEND_REAL && cfg->backend != WEFT_BACKEND_SIM) {
         return refuse_int("weft_config.backend", cfg->backend,
@@ -121,6 +131,8 @@ static int check_fields(const weft_config *cfg) {
                           "WEFT_STACK_GUARD_AUTO, WEFT_STACK_GUARD_PAGE, "
                           "WEFT_STACK_GUARD_CANARY");
     }
+    rc = check_slow("weft_config.slow_task_ms", cfg->slow_task_ms);
+    if (rc) return rc;
     if (cfg->strategy) {
         rc = check_strategy("weft_config.strategy", cfg->strategy);
         if (rc) return rc;
@@ -157,6 +169,17 @@ static int apply_env(weft_config *cfg) {
                                        "0 (off), 1 (on)");
         }
         cfg->track_leaks = v[0] == '1';
+    }
+    if ((v = getenv("WEFT_SLOW_TASK_MS"))) {
+        uint64_t ms;
+        if (parse_u64(v, &ms) || ms > WEFT_SLOW_TASK_MS_MAX) {
+            char accepted[96];
+            snprintf(accepted, sizeof accepted, "0 (off) to %u milliseconds, "
+                     "decimal without leading zeros", WEFT_SLOW_TASK_MS_MAX);
+            return weft__config_refuse("WEFT_SLOW_TASK_MS", v, true,
+                                       accepted);
+        }
+        cfg->slow_task_ms = (uint32_t)ms;
     }
     if ((v = getenv("WEFT_TRACE"))) return check_trace("WEFT_TRACE", v);
     return 0;

@@ -35,6 +35,7 @@ static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
     rt->backend = weft__backend_find(cfg->backend); /* conf.c checked it */
     weft__list_init(&rt->tasks);
     rt->cancel_epoch = 1; /* a new scope's 0 is stale */
+    rt->slow_ns = (weft_time)cfg->slow_task_ms * WEFT_MSEC;
     weft__leaks_init(rt, cfg->track_leaks);
     weft__list_init(&rt->jobs);
     pthread_mutex_init(&rt->remote_lock, NULL);

@@ -116,6 +116,7 @@ static void reap(struct weft__rt *rt) {
 static void leave_current(struct weft__rt *rt, bool dying) {
     struct weft__task *self = rt->current;
     if (unlikely(!weft__stack_canary_ok(&self->stack))) report_canary(self);
+    if (unlikely(rt->slow_ns)) weft__slow_check(rt, self);
     struct weft__task *next = NULL;
     if (rt->runq_len && rt->budget) {
         rt->budget--;
@@ -140,6 +141,7 @@ void weft__reschedule(void) {
     struct weft__task *t = weft__task_current("a checkpoint");
     if (rt->runq_len == 0 && rt->budget) { /* alone: it would be picked */
         if (unlikely(!weft__stack_canary_ok(&t->stack))) report_canary(t);
+        if (unlikely(rt->slow_ns)) weft__slow_check(rt, t);
         rt->budget--;
         rt->steps++;
         return;
@@ -389,6 +391,7 @@ int weft__sched_loop(struct weft__rt *rt) {
         rt->budget = rt->runq_len > MIN_BATCH ? rt->runq_len : MIN_BATCH;
         struct weft__task *next = pick(rt);
         rt->current = next;
+        if (unlikely(rt->slow_ns)) rt->slice_start = rt->backend->now(rt);
         switch_ctx(rt, &rt->loop_ctx, next, false);
         rt->current = NULL;
     }

@@ -72,6 +72,8 @@ struct weft__task {
     weft_task_status *status;    /* weft_start handshake, until started */
     struct weft__list all_node;  /* in rt->tasks */
     struct weft__task_leaks leaks; /* objects it created, still tracked */
+    const char *resumed_from;    /* slow-task report: what it last waited
+                                    on (src/slow.c); NULL: its start */
     struct weft__stack stack;    /* where this task lives */
 };
 
@@ -117,6 +119,8 @@ struct weft__rt {
     struct weft__io_state *io;   /* owned: fd records (src/io/), on demand */
     pthread_mutex_t remote_lock; /* guards remote */
     struct weft__remote *remote; /* posted by other threads, LIFO */
+    weft_time slow_ns;           /* slow-task threshold, 0: off (slow.c) */
+    weft_time slice_start;       /* when the running task was switched in */
     bool deadlocked;
     void *altstack;              /* owned: signal stack for overflows */
     stack_t old_altstack;        /* the thread's, restored at the end */
@@ -212,6 +216,11 @@ WEFT__NORETURN void weft__task_switch_away_dead(struct weft__rt *rt);
 int weft__task_create_root(struct weft__rt *rt, int (*fn)(void *), void *arg);
 /* Frees what the tasks still alive at a deadlock hold. */
 void weft__tasks_abandon(struct weft__rt *rt);
+
+/* The running task t leaves the CPU (a checkpoint, a park, its end):
+ * reports it when it ran longer than rt->slow_ns, starts the next slice
+ * (slow.c). Called only when rt->slow_ns is set. */
+void weft__slow_check(struct weft__rt *rt, struct weft__task *t);
 
 /* Runs the scheduler loop until the root task ended (sched.c). */
 int weft__sched_loop(struct weft__rt *rt);

@@ -56,3 +56,8 @@ check_PROGRAMS += tests/check_oom
 tests_check_oom_SOURCES = tests/check_oom.c $(TESTS_OOM) $(TESTS_HARNESS)
 tests_check_oom_CFLAGS = $(TESTS_CFLAGS)
 tests_check_oom_LDADD = $(TESTS_LDADD)
+
+check_PROGRAMS += tests/check_slow
+tests_check_slow_SOURCES = tests/check_slow.c $(TESTS_HARNESS)
+tests_check_slow_CFLAGS = $(TESTS_CFLAGS)
+tests_check_slow_LDADD = $(TESTS_LDADD)
