@@ -8,3 +8,22 @@ check_PROGRAMS += tests/check_io
 tests_check_io_SOURCES = tests/check_io.c $(TESTS_HARNESS)
 tests_check_io_CFLAGS = $(TESTS_CFLAGS)
 tests_check_io_LDADD = $(TESTS_LDADD)
+
+# The echo server and timers under load: a few hundred connections and
+# 10,000 timers in make check; 10,000 connections and 100,000 timers in
+# make check-io-load (its output reports the timers' lateness).
+check_PROGRAMS += tests/check_io_load
+tests_check_io_load_SOURCES = tests/check_io_load.c \
+	examples/echo_server.c examples/echo_server.h $(TESTS_HARNESS)
+tests_check_io_load_CFLAGS = $(TESTS_CFLAGS)
+tests_check_io_load_LDADD = $(TESTS_LDADD)
+
+# Both ends of 10,000 connections are in one process: 20,000 fds and a
+# few more. The test raises its soft limit within the hard one and skips,
+# saying so, when the hard limit is too low; a root shell may raise the
+# hard limit first, which the first line tries.
+check-io-load: tests/check_io_load$(EXEEXT)
+	ulimit -H -n 20100 2>/dev/null || true; \
+	  IO_LOAD_CONNS=10000 IO_LOAD_TIMERS=100000 IO_LOAD_TIMEOUT=600 \
+	  CK_VERBOSITY=normal ./tests/check_io_load$(EXEEXT)
+.PHONY: check-io-load
