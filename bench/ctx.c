@@ -9,6 +9,14 @@
  *   bare switch      x86_64 only: six callee-saved registers and the
  *                    stack pointer, without the MXCSR and x87 control
  *                    words (the floor a switch can reach)
+ *   Boost.Context    jump_fcontext, measured by bench/boost_baseline.c
+ *                    (when libboost_context is installed) through
+ *                    WEFT_BENCH_BASELINES
+ *
+ * Then the build's switch and jump_fcontext again, each switch called
+ * two frames down and returned from, as the scheduler calls it: a switch
+ * that leaves by jmp (jump_fcontext) has the return predictor one frame
+ * off for those returns, one that leaves by ret (weft's) does not.
  *
  * The difference between the build's switch and weft_yield (bench/tasks)
  * is the scheduler's share. */
@@ -69,6 +77,32 @@ static void asm_pingpong(void *ctx, size_t n) {
     _mm_setcsr(ctx ? csr | 0x20u : csr);
 #endif
     asm_bounce(&asm_main, &asm_co, n / 2);
+}
+
+/* The same two frames down (bench/boost_baseline.c's deep1, deep2). */
+static struct weft__ctx deep_main;
+static struct weft__ctx deep_co;
+
+__attribute__((noinline)) static void deep1(struct weft__ctx *self,
+                                            struct weft__ctx *other) {
+    weft__ctx_switch(self, other);
+    bench_keep(self);
+}
+
+__attribute__((noinline)) static void deep2(struct weft__ctx *self,
+                                            struct weft__ctx *other) {
+    deep1(self, other);
+    bench_keep(self);
+}
+
+static void deep_co_entry(void *arg) {
+    (void)arg;
+    for (;;) deep2(&deep_co, &deep_main);
+}
+
+static void deep_pingpong(void *ctx, size_t n) {
+    (void)ctx;
+    for (size_t i = 0; i < n / 2; i++) deep2(&deep_main, &deep_co);
 }
 
 /* ---- ucontext.c ---- */
@@ -139,8 +173,10 @@ static void bare_make(void *stack) {
 }
 #endif
 
-/* The build's switch, with equal and (x86_64) differing MXCSR flags. */
-static void measure_build(struct bench_result *build) {
+/* The build's switch, with equal and (x86_64) differing MXCSR flags,
+ * against jump_fcontext (boost: loaded, or skipped). */
+static void measure_build(struct bench_result *build,
+                          const struct bench_result *boost) {
     weft__ctx_make(&asm_co, new_stack(), STACK_BYTES, asm_co_entry, NULL);
     bench_measure(build,
                   WEFT_CTX_UCONTEXT ? "weft__ctx_switch (ucontext.c)"
@@ -148,7 +184,13 @@ static void measure_build(struct bench_result *build) {
                   "ns/switch", asm_pingpong, NULL,
                   WEFT_CTX_UCONTEXT ? SLOW_OPS : OPS, 15);
     bench_section("context switch alone, one way (no scheduler)");
-    bench_row(build, NULL, BENCH_NO_GOAL);
+    if (boost->ok) {
+        bench_row(build, "<= jump_fcontext",
+                  bench_goal_at_most(build, boost->median));
+    } else {
+        bench_row(build, NULL, BENCH_NO_GOAL);
+    }
+    bench_row_baseline(boost, build);
 #if defined(__x86_64__)
     struct bench_result differ;
     bench_measure(&differ, "  same, MXCSR status flags differ", "ns/switch",
@@ -172,11 +214,30 @@ static void measure_swapcontext(struct bench_result *r) {
                   SLOW_OPS, 15);
 }
 
+/* Both switches called two frames down (see the top of this file). */
+static void measure_deep(void) {
+    struct bench_result deep;
+    struct bench_result base;
+    weft__ctx_make(&deep_co, new_stack(), STACK_BYTES, deep_co_entry, NULL);
+    bench_measure(&deep, "weft__ctx_switch, 2 frames down", "ns/switch",
+                  deep_pingpong, NULL, WEFT_CTX_UCONTEXT ? SLOW_OPS : OPS,
+                  15);
+    bench_section("context switch called 2 frames down, returned from");
+    bench_baseline_load(&base, "boost.jump_deep",
+                        "Boost.Context jump_fcontext, same");
+    bench_row(&deep, base.ok ? "<= jump_fcontext" : NULL,
+              base.ok ? bench_goal_at_most(&deep, base.median)
+                      : BENCH_NO_GOAL);
+    bench_row_baseline(&base, &deep);
+}
+
 int main(void) {
     bench_table_begin(NULL);
     struct bench_result build;
     struct bench_result base;
-    measure_build(&build);
+    struct bench_result boost;
+    bench_baseline_load(&boost, "boost.jump", "Boost.Context jump_fcontext");
+    measure_build(&build, &boost);
     measure_ucontext(&base);
     bench_row_baseline(&base, &build);
     measure_swapcontext(&base);
@@ -187,11 +248,17 @@ int main(void) {
                   bare_pingpong, NULL, OPS, 15);
     bench_row_baseline(&base, &build);
 #endif
-    bench_reference(&base, "bare switch, 6 regs", "ns/switch", 3.1,
-                    "issue's figure, EPYC");
+    /* Reported on an AMD EPYC machine (issue 8), before this switch:
+     * context for a run there, not figures of this machine. */
+    bench_reference(&base, "weft__ctx_switch before, AMD", "ns/switch", 11.6,
+                    "reported on AMD EPYC (issue 8), not measured here");
     bench_row_baseline(&base, &build);
-    bench_reference(&base, "bare switch + MXCSR/x87", "ns/switch", 6.6,
-                    "issue's figure, EPYC");
+    bench_reference(&base, "Boost jump_fcontext, AMD", "ns/switch", 5.5,
+                    "reported on AMD EPYC (issue 8), not measured here");
     bench_row_baseline(&base, &build);
+    bench_reference(&base, "bare switch, 6 regs, AMD", "ns/switch", 4.0,
+                    "reported on AMD EPYC (issue 8), not measured here");
+    bench_row_baseline(&base, &build);
+    measure_deep();
     return 0;
 }

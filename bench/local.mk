@@ -1,9 +1,9 @@
 # bench/: benchmarks, run by `make bench` (never by make check). The
 # programs are EXTRA_PROGRAMS, built only for `make bench`, with -O2. Each
 # prints rows of one table through bench/harness.c; bench/run.sh runs them
-# with the Python (AnyIO, trio) and libuv baselines. docs/PERFORMANCE.md
-# records a run. A later benchmark: add its program to BENCH_PROGS, with
-# its _SOURCES, and a line to bench/run.sh.
+# with the Python (AnyIO, trio), libuv and Boost.Context baselines.
+# docs/PERFORMANCE.md records a run. A later benchmark: add its program to
+# BENCH_PROGS, with its _SOURCES, and a line to bench/run.sh.
 BENCH_CFLAGS = $(WEFT_CFLAGS) -O2
 BENCH_HARNESS = bench/harness.c bench/harness.h bench/workloads.c \
 	bench/workloads.h
@@ -61,14 +61,48 @@ bench-uv:
 	    "(apt-get install libuv1-dev pkg-config)"; \
 	fi
 
+# Boost.Context is optional too: built when the compiler finds
+# libboost_context (gcc -print-file-name answers a bare name otherwise).
+bench/boost_baseline$(EXEEXT): bench/boost_baseline.c $(BENCH_HARNESS)
+	$(AM_V_CCLD)$(MKDIR_P) bench && $(CC) $(BENCH_CFLAGS) $(CFLAGS) \
+	  -I$(srcdir)/bench -o $@ $(srcdir)/bench/boost_baseline.c \
+	  $(srcdir)/bench/harness.c -lboost_context
+
+bench-boost:
+	@case `$(CC) -print-file-name=libboost_context.so` in \
+	  */*) $(MAKE) $(AM_MAKEFLAGS) bench/boost_baseline$(EXEEXT) ;; \
+	  *) rm -f bench/boost_baseline$(EXEEXT); \
+	     echo "bench: Boost.Context not found, its baseline is skipped" \
+	       "(apt-get install libboost-context-dev)" ;; \
+	esac
+
+# spawn+join as a program outside the tree measures it: the library
+# installed (DESTDIR) into a temporary directory, bench/ext/installed.c
+# built with the bench's flags and only what pkg-config says.
+bench-installed:
+	@tmp=`mktemp -d` && trap 'rm -rf "$$tmp"' EXIT && \
+	  { $(MAKE) $(AM_MAKEFLAGS) install DESTDIR="$$tmp" >"$$tmp/log" 2>&1 || \
+	    { cat "$$tmp/log"; exit 1; }; } && \
+	  pc="$(PKG_CONFIG)" && PKG_CONFIG_SYSROOT_DIR="$$tmp" && \
+	  PKG_CONFIG_PATH="$$tmp$(pkgconfigdir)" && \
+	  export PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_PATH && \
+	  $(CC) $(BENCH_CFLAGS) $(CFLAGS) -I$(srcdir)/bench \
+	    `$$pc --cflags weft` -o "$$tmp/installed" \
+	    $(srcdir)/bench/ext/installed.c $(srcdir)/bench/harness.c \
+	    $(srcdir)/bench/workloads.c `$$pc --libs weft` \
+	    -Wl,-rpath,"$$tmp$(libdir)" && \
+	  ldd "$$tmp/installed" | grep libweft && "$$tmp/installed"
+
 # EXTRA_PROGRAMS comes out of automake with $(EXEEXT) appended.
-bench: $(EXTRA_PROGRAMS) bench-uv
+bench: $(EXTRA_PROGRAMS) bench-uv bench-boost
 	@CC="$(CC)" CFLAGS="$(CFLAGS)" \
 	  $(SHELL) $(srcdir)/bench/run.sh "$(abs_builddir)" "$(abs_srcdir)"
-.PHONY: bench bench-uv
+.PHONY: bench bench-uv bench-boost bench-installed
 
 EXTRA_DIST += bench/run.sh bench/py_baselines.py bench/uv_baseline.c \
+	bench/boost_baseline.c bench/ext/installed.c \
 	bench/sim_cost.sh \
 	bench/uctx/config.h bench/.gitignore
 CLEANFILES += $(EXTRA_PROGRAMS) bench/uv_baseline$(EXEEXT) \
+	bench/boost_baseline$(EXEEXT) \
 	$(EXTRA_LIBRARIES)

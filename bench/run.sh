@@ -2,8 +2,9 @@
 # bench/run.sh BUILDDIR SRCDIR: runs every benchmark and prints one table.
 # Called by `make bench` (which builds the programs first); not part of
 # make check. Order: the baselines measured by other processes (Python's
-# AnyIO and trio, libuv) go to a file first, then the C programs print
-# the table rows, borrowing those baselines through WEFT_BENCH_BASELINES.
+# AnyIO and trio, libuv, Boost.Context) go to a file first, then the C
+# programs print the table rows, borrowing those baselines through
+# WEFT_BENCH_BASELINES.
 #   BENCH_PYTHON      the Python with anyio and trio (/usr/bin/python3)
 #   WEFT_BENCH_REPEATS  override every repeat count (3: a quick run)
 set -u
@@ -28,7 +29,7 @@ echo "compiler: $(${CC:-cc} --version | head -n 1), library CFLAGS: ${CFLAGS:-?}
 echo "vm.max_map_count: $(cat /proc/sys/vm/max_map_count)," \
     "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" \
     "(other work on the machine inflates the medians more than the minima)"
-echo "measuring the Python and libuv baselines..."
+echo "measuring the Python, libuv and Boost.Context baselines..."
 
 # The keys bench/py_baselines.py writes for each library.
 py_keys="yield spawn_join lock sem limiter queue event"
@@ -54,6 +55,14 @@ else
     for key in idle io_pingpong io_echo100 io_timers io_idle; do
         printf 'uv.%s\tskip\tlibuv not found (apt-get install libuv1-dev)\n' \
             $key >>"$base"
+    done
+fi
+if [ -x "$build/bench/boost_baseline" ]; then
+    "$build/bench/boost_baseline" >>"$base" || status=1
+else
+    for key in jump jump_deep; do
+        printf 'boost.%s\tskip\tBoost.Context not found (apt-get install %s)\n' \
+            $key libboost-context-dev >>"$base"
     done
 fi
 export WEFT_BENCH_BASELINES="$base"

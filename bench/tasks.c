@@ -155,8 +155,9 @@ static void report_switch(const struct bench_result *yield,
                       : "task switch: 2 tasks, weft_yield (assembly switch)");
     bench_row(yield, ">= 20x swapcontext", bench_goal_ratio(yield, &swap, 20));
     bench_row_baseline(&swap, yield);
-    bench_reference(&base, "libdill yield", "ns/switch", 38,
-                    "issue's figure, EPYC");
+    bench_reference(&base, "libdill yield, AMD", "ns/switch", 27,
+                    "27-36, reported on AMD EPYC (issue 8), not measured "
+                    "here");
     bench_row_baseline(&base, yield);
     bench_baseline_load(&base, "trio.yield", "trio sleep(0), 2 tasks");
     bench_row_baseline(&base, yield);
@@ -173,9 +174,12 @@ static void report_switch(const struct bench_result *yield,
 static void report_spawn(const struct bench_result *spawn) {
     struct bench_result base;
     bench_section("spawn + join of an empty task");
-    bench_row(spawn, "<= 40 ns/task", bench_goal_at_most(spawn, 40));
-    bench_reference(&base, "libdill spawn+join (bundle)", "ns/task", 47,
-                    "issue's figure: 47-75, EPYC");
+    bench_row(spawn, "<= 32 ns/task", bench_goal_at_most(spawn, 32));
+    bench_reference(&base, "libdill bundle_go + bundle_wait, AMD", "ns/task",
+                    32, "reported on AMD EPYC (issue 8), not measured here");
+    bench_row_baseline(&base, spawn);
+    bench_reference(&base, "weft spawn+join before, AMD", "ns/task", 87,
+                    "87-93; 118-134 outside the tree; AMD EPYC (issue 8)");
     bench_row_baseline(&base, spawn);
     bench_baseline_load(&base, "trio.spawn_join", "trio spawn+join");
     bench_row_baseline(&base, spawn);

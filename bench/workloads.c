@@ -1,6 +1,5 @@
-/* bench/workloads.c: see workloads.h. */
-#include "config.h"
-
+/* bench/workloads.c: see workloads.h. Public API only (no config.h):
+ * bench/ext/installed.c builds it outside the tree too. */
 #include "workloads.h"
 
 #include <stdint.h>

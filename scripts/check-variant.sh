@@ -4,6 +4,8 @@
 #   check-variant.sh VARIANT SRCDIR BUILDDIR PROGRAM...
 # VARIANT is asan, valgrind, aarch64 or ucontext; PROGRAMs are the test
 # programs (check_PROGRAMS). Called by mk/variants.mk with $MAKE set.
+# With VARIANT_RUN set (`make soak`), builds only the PROGRAMs and runs
+# that command in the build directory instead of the suites.
 set -eu
 variant=$1 src=$2 build=$3
 shift 3
@@ -79,6 +81,13 @@ if [ ! -f config.status ]; then
     "$src/configure" -q "$@"
 fi
 case ${MAKEFLAGS:-} in *-j*|*jobserver*) jobs= ;; *) jobs=-j$(nproc) ;; esac
+if [ -n "${VARIANT_RUN:-}" ]; then
+    # shellcheck disable=SC2086
+    $MAKE $jobs $progs
+    echo "check-$variant: $VARIANT_RUN (in $build)"
+    # shellcheck disable=SC2086
+    exec $run $VARIANT_RUN
+fi
 # shellcheck disable=SC2086
 $MAKE $jobs all
 # shellcheck disable=SC2086

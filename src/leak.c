@@ -1,10 +1,12 @@
 /* src/leak.c: the runtime's leak tracker (see leak.h for the layout and
- * weft/leak.h for the contract). Invariants: a record's `where` names the
- * one list it is in; a record with an owner is counted once in that
- * owner's nframe (frame list) or nowned (runtime's list); a set shadow
- * bit belongs to exactly one frame record; every record in the slot
- * table was allocated by weft_track and is in the runtime's list. Leaks
- * are made known through leak_event only. Nothing here feeds a
+ * weft/leak.h for the contract). Invariants: the tracker owns every
+ * record and never dereferences an object; a record is live (ptr set,
+ * in the live list) or free (ptr NULL, in the free list, its gen bumped
+ * since its last handle was given out); a live record with an owner is
+ * counted once in that owner's nowned; every slot of the pointer table
+ * names a live record that weft_track made, and every such record has
+ * one.
+ * Leaks are made known through leak_event only. Nothing here feeds a
  * scheduling decision: the table's address order is never walked and
  * reports follow creation order. */
 #include "config.h"
@@ -13,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cancel.h"
 #include "sched.h"
@@ -24,81 +27,146 @@ static __thread size_t last_nlost;
 
 /* ---- records ---- */
 
-static bool in_own_stack(const struct weft__task *t, const void *p) {
-    const char *c = p;
-    return c >= (const char *)t->stack.lo && c < (const char *)t;
-}
+_Static_assert(sizeof(struct weft__leak_rec) <= 64, "a record grew");
 
-/* A free shadow of t filled with tr's details, or -1. */
-static int8_t take_shadow(struct weft__task *t,
-                          const struct weft__tracked *tr) {
-    for (int k = 0; k < WEFT__LEAK_SHADOWS; k++) {
-        if (t->leaks.shadow_used & (1u << k)) continue;
-        t->leaks.shadow_used |= (uint8_t)(1u << k);
-        t->leaks.shadow[k] = (struct weft__shadow){
-            tr->ptr, tr->kind, tr->site.file, tr->site.line, tr->created_at};
-        return (int8_t)k;
+/* Records [first, n) of recs become the free list (which was empty),
+ * never used: generation 0. */
+static void table_add(struct weft__leak_state *ls,
+                      struct weft__leak_rec *recs, uint32_t first,
+                      uint32_t n) {
+    for (uint32_t i = first; i < n; i++) {
+        recs[i] = (struct weft__leak_rec){.next = i + 1 < n ? i + 1 : 0};
     }
-    return -1;
+    ls->recs = recs;
+    ls->nrecs = n;
+    ls->free = first;
 }
 
-static void link_record(struct weft__rt *rt, struct weft__tracked *tr) {
+/* Doubles the table, moving it out of the runtime the first time: false
+ * when it cannot (out of memory, or 2^31 records). Off the hot path. */
+__attribute__((noinline, cold)) static bool
+table_grow(struct weft__leak_state *ls) {
+    uint32_t old = ls->nrecs;
+    uint32_t n = old * 2;
+    if (n <= old) return false;
+    bool moving = ls->recs == ls->inline_recs;
+    struct weft__leak_rec *recs = realloc(moving ? NULL : ls->recs,
+                                          (size_t)n * sizeof *recs);
+    if (!recs) return false;
+    if (moving) memcpy(recs, ls->inline_recs, old * sizeof *recs);
+    table_add(ls, recs, old, n);
+    return true;
+}
+
+static void live_push(struct weft__leak_rec *recs, uint32_t i) {
+    uint32_t last = recs[0].prev;
+    recs[i].prev = last;
+    recs[i].next = 0;
+    recs[last].next = i;
+    recs[0].prev = i;
+}
+
+/* A new live record of obj, owned by the running task, from the free
+ * list (not empty): its index. Inlined: every object's init runs it. The
+ * caller stamps created_at (rec_stamp) once nothing else is left. */
+static inline __attribute__((always_inline)) uint32_t
+rec_new(struct weft__rt *rt, const void *obj, const char *kind,
+        const char *file, int line) {
+    struct weft__leak_state *ls = &rt->leaks;
+    uint32_t i = ls->free;
+    struct weft__leak_rec *r = &ls->recs[i];
     struct weft__task *t = rt->current;
-    if (t && in_own_stack(t, tr)) {
-        struct weft__task_leaks *tl = &t->leaks;
-        if (!tl->frame.next) weft__list_init(&tl->frame);
-        weft__list_push(&tl->frame, &tr->node);
-        tl->nframe++;
-        tr->where = WEFT__TRACKED_FRAME;
-        tr->shadow = take_shadow(t, tr);
-    } else {
-        weft__list_push(&rt->leaks.tracked, &tr->node);
-        if (t) t->leaks.nowned++;
-        tr->where = WEFT__TRACKED_RUNTIME;
-    }
+    ls->free = r->next;
+    r->ptr = obj;
+    r->kind = kind;
+    r->file = file;
+    r->line = line;
+    r->task_id = t ? t->id : 0;
+    r->owner = t;
+    if (t) t->leaks.nowned++;
+    live_push(ls->recs, i);
+    return i;
 }
+
+/* The creation time of record i: last, so that little is live across
+ * the clock's indirect call. */
+static inline __attribute__((always_inline)) void
+rec_stamp(struct weft__rt *rt, uint32_t i) {
+    weft_time now = rt->backend->now_coarse(rt);
+    rt->leaks.recs[i].created_at = now;
+}
+
+/* Record i is no longer live: handles to it stop matching. */
+static inline __attribute__((always_inline)) void
+rec_free(struct weft__leak_state *ls, uint32_t i) {
+    struct weft__leak_rec *recs = ls->recs;
+    struct weft__leak_rec *r = &recs[i];
+    recs[r->prev].next = r->next;
+    recs[r->next].prev = r->prev;
+    if (r->owner) r->owner->leaks.nowned--;
+    r->ptr = NULL;
+    r->gen++;
+    r->next = ls->free;
+    ls->free = i;
+}
+
+/* obj's live record named by tr, or NULL: tr is checked against the
+ * tracker, so a stale or never-set handle matches nothing. */
+static struct weft__leak_rec *rec_of(struct weft__leak_state *ls,
+                                     const struct weft__tracked *tr,
+                                     const void *obj) {
+    uint32_t i = tr->slot;
+    if (i == 0 || i >= ls->nrecs) return NULL;
+    struct weft__leak_rec *r = &ls->recs[i];
+    return r->ptr == obj && r->gen == tr->gen ? r : NULL;
+}
+
+static void track_grown(struct weft__rt *rt, struct weft__tracked *tr,
+                        const void *obj, const char *kind, const char *file,
+                        int line);
 
 void weft__track(struct weft__tracked *tr, const void *obj, const char *kind,
                  const char *file, int line) {
     struct weft__rt *rt = weft__rt_current();
-    weft__list_init(&tr->node);
-    tr->ptr = obj;
-    tr->kind = kind;
     tr->site.file = file;
     tr->site.line = line;
-    tr->created_at = 0;
-    tr->task_id = 0;
-    tr->owner = NULL;
-    tr->where = WEFT__TRACKED_NONE;
-    tr->shadow = -1;
+    tr->slot = 0;
+    tr->gen = 0;
     if (!rt || !rt->leaks.enabled) return;
-    tr->created_at = rt->backend->now_coarse(rt);
-    if (rt->current) {
-        tr->task_id = rt->current->id;
-        tr->owner = rt->current;
+    if (unlikely(!rt->leaks.free)) {
+        track_grown(rt, tr, obj, kind, file, line);
+        return;
     }
-    link_record(rt, tr);
+    uint32_t i = rec_new(rt, obj, kind, file, line);
+    tr->slot = i;
+    tr->gen = rt->leaks.recs[i].gen;
+    rec_stamp(rt, i);
 }
 
-void weft__tracked_disown(struct weft__tracked *tr) {
-    weft__assert(tr->where != WEFT__TRACKED_FRAME);
-    if (!tr->owner) return;
-    tr->owner->leaks.nowned--;
-    tr->owner = NULL;
+/* weft__track once the table is full: a separate function, so that the
+ * common path saves few registers. */
+__attribute__((noinline, cold)) static void
+track_grown(struct weft__rt *rt, struct weft__tracked *tr, const void *obj,
+            const char *kind, const char *file, int line) {
+    if (!table_grow(&rt->leaks)) {
+        rt->leaks.nuntracked++; /* an _init never fails for tracking */
+        return;
+    }
+    weft__track(tr, obj, kind, file, line);
 }
 
-void weft__untrack(struct weft__tracked *tr) {
-    weft__list_erase(&tr->node);
-    struct weft__task *t = tr->owner;
-    if (t && tr->where == WEFT__TRACKED_FRAME) {
-        t->leaks.nframe--;
-        if (tr->shadow >= 0) t->leaks.shadow_used &= ~(1u << tr->shadow);
-    } else if (t) {
-        t->leaks.nowned--;
-    }
-    tr->owner = NULL;
-    tr->where = WEFT__TRACKED_NONE;
-    tr->shadow = -1;
+void weft__untrack(struct weft__tracked *tr, const void *obj) {
+    struct weft__rt *rt = weft__rt_current();
+    if (rt && rec_of(&rt->leaks, tr, obj)) rec_free(&rt->leaks, tr->slot);
+    tr->slot = 0;
+}
+
+void weft__tracked_disown(const struct weft__tracked *tr, const void *obj) {
+    struct weft__rt *rt = weft__rt_current();
+    struct weft__leak_rec *r = rt ? rec_of(&rt->leaks, tr, obj) : NULL;
+    if (!r || !r->owner) return;
+    r->owner->leaks.nowned--;
+    r->owner = NULL;
 }
 
 weft_time weft__leak_clock(const struct weft__rt *rt) {
@@ -106,23 +174,14 @@ weft_time weft__leak_clock(const struct weft__rt *rt) {
     return rt->leaks.enabled ? rt->backend->now_coarse(mut) : 0;
 }
 
-static void info_of(const struct weft__tracked *tr, weft_leak_info *li) {
-    *li = (weft_leak_info){tr->ptr,       tr->kind,       tr->site.file,
-                           tr->site.line, tr->created_at, tr->task_id};
+static void info_of(const struct weft__leak_rec *r, weft_leak_info *li) {
+    *li = (weft_leak_info){r->ptr,  r->kind,       r->file,
+                           r->line, r->created_at, r->task_id};
 }
 
 /* ---- what is tracked now ---- */
 
 typedef void (*visit_fn)(void *ctx, const weft_leak_info *li);
-
-static void visit_list(const struct weft__list *head, visit_fn fn, void *ctx) {
-    if (!head->next) return; /* a frame list never set up */
-    for (const struct weft__list *l = head->next; l != head; l = l->next) {
-        weft_leak_info li;
-        info_of(container_of(l, const struct weft__tracked, node), &li);
-        fn(ctx, &li);
-    }
-}
 
 /* t's open scopes, innermost first (groups' and its base excluded). */
 static void visit_scopes(const struct weft__task *t, visit_fn fn, void *ctx) {
@@ -135,17 +194,21 @@ static void visit_scopes(const struct weft__task *t, visit_fn fn, void *ctx) {
     }
 }
 
-/* Every object rt tracks now: the runtime's list, then each live task's
- * frame records and scopes, tasks in creation order. */
+/* Every object rt tracks now: the records in creation order, then each
+ * live task's scopes, tasks in creation order. */
 static void visit_live(const struct weft__rt *rt, visit_fn fn, void *ctx) {
-    if (!rt->leaks.enabled) return;
-    visit_list(&rt->leaks.tracked, fn, ctx);
+    const struct weft__leak_state *ls = &rt->leaks;
+    if (!ls->enabled) return;
+    for (uint32_t i = ls->nrecs ? ls->recs[0].next : 0; i;
+         i = ls->recs[i].next) { /* nrecs == 0 once the run ended */
+        weft_leak_info li;
+        info_of(&ls->recs[i], &li);
+        fn(ctx, &li);
+    }
     for (const struct weft__list *l = rt->tasks.next; l != &rt->tasks;
          l = l->next) {
-        const struct weft__task *t =
-            container_of(l, const struct weft__task, all_node);
-        visit_list(&t->leaks.frame, fn, ctx);
-        visit_scopes(t, fn, ctx);
+        visit_scopes(container_of(l, const struct weft__task, all_node), fn,
+                     ctx);
     }
 }
 
@@ -156,22 +219,12 @@ static void visit_live(const struct weft__rt *rt, visit_fn fn, void *ctx) {
 static void leak_event(const struct weft__leak *l, const char *when,
                        const struct weft__site *where) {
     const weft_leak_info *li = &l->info;
-    if (l->nmore) {
-        fprintf(stderr,
-                "weft: leak: %zu more object(s) on the stack of task '%s' "
-                "(id %llu) were not destroyed before it ended (details are "
-                "kept for %d per task), ",
-                l->nmore, l->task_name ? l->task_name : "?",
-                (unsigned long long)li->task_id, WEFT__LEAK_SHADOWS);
-    } else {
-        fprintf(stderr,
-                "weft: leak: %s %p created at %s:%d by task %llu at t=%lld "
-                "ns, ",
-                li->kind ? li->kind : "object", li->ptr,
-                li->file ? li->file : "?", li->line,
-                (unsigned long long)li->task_id, (long long)li->created_at);
-    }
-    fprintf(stderr, "still tracked at %s", when);
+    fprintf(stderr,
+            "weft: leak: %s %p created at %s:%d by task %llu at t=%lld ns, "
+            "still tracked at %s",
+            li->kind ? li->kind : "object", li->ptr, li->file ? li->file : "?",
+            li->line, (unsigned long long)li->task_id,
+            (long long)li->created_at, when);
     if (where && where->file) {
         fprintf(stderr, " %s:%d", where->file, where->line);
     }
@@ -198,30 +251,27 @@ size_t weft__leaks_report(struct weft__rt *rt, const char *when) {
 
 /* Appends a leak of a task of group (NULL: none) to the log. When the
  * log cannot grow the leak is reported at once and only counted. */
-static void log_leak(struct weft__leak_state *ls, const struct weft__leak *l) {
+static void log_info(struct weft__leak_state *ls, const weft_leak_info *li,
+                     const void *group) {
+    struct weft__leak l = {.info = *li, .group = group};
     if (ls->nlog == ls->caplog) {
         size_t cap = ls->caplog ? ls->caplog * 2 : 8;
         struct weft__leak *log = realloc(ls->log, cap * sizeof *log);
         if (!log) {
-            leak_event(l, "the end of its task (not kept: out of memory)",
+            leak_event(&l, "the end of its task (not kept: out of memory)",
                        NULL);
-            ls->nlost += l->nmore ? l->nmore : 1;
+            ls->nlost++;
             return;
         }
         ls->log = log;
         ls->caplog = cap;
     }
-    ls->log[ls->nlog++] = *l;
-}
-
-static void log_info(struct weft__leak_state *ls, const weft_leak_info *li,
-                     const void *group) {
-    struct weft__leak l = {.info = *li, .group = group};
-    log_leak(ls, &l);
+    ls->log[ls->nlog++] = l;
 }
 
 /* ---- weft_track's table: linear probing, backward-shift deletion ---- */
 
+/* The table holds record indices (0: empty), hashed by their ptr. */
 #define NO_SLOT ((size_t)-1)
 
 static size_t slot_home(const void *ptr, size_t mask) {
@@ -229,31 +279,37 @@ static size_t slot_home(const void *ptr, size_t mask) {
     return (size_t)(h ^ (h >> 32)) & mask;
 }
 
+static const void *slot_ptr(const struct weft__leak_state *ls, size_t i) {
+    return ls->recs[ls->slots[i]].ptr;
+}
+
 static size_t slot_find(const struct weft__leak_state *ls, const void *ptr) {
     if (!ls->nslots) return NO_SLOT;
     size_t mask = ls->nslots - 1;
     for (size_t i = slot_home(ptr, mask); ls->slots[i]; i = (i + 1) & mask) {
-        if (ls->slots[i]->ptr == ptr) return i;
+        if (slot_ptr(ls, i) == ptr) return i;
     }
     return NO_SLOT;
 }
 
-static void slot_put(struct weft__tracked **slots, size_t mask,
-                     struct weft__tracked *tr) {
-    size_t i = slot_home(tr->ptr, mask);
+static void slot_put(uint32_t *slots, size_t mask, const void *ptr,
+                     uint32_t rec) {
+    size_t i = slot_home(ptr, mask);
     while (slots[i])
         i = (i + 1) & mask;
-    slots[i] = tr;
+    slots[i] = rec;
 }
 
 /* Room for one more entry at load <= 1/2: 0 or -ENOMEM (unchanged). */
 static int slot_reserve(struct weft__leak_state *ls) {
     if ((ls->nused + 1) * 2 <= ls->nslots) return 0;
     size_t n = ls->nslots ? ls->nslots * 2 : 16;
-    struct weft__tracked **slots = calloc(n, sizeof *slots);
+    uint32_t *slots = calloc(n, sizeof *slots);
     if (!slots) return -ENOMEM;
     for (size_t i = 0; i < ls->nslots; i++) {
-        if (ls->slots[i]) slot_put(slots, n - 1, ls->slots[i]);
+        if (ls->slots[i]) {
+            slot_put(slots, n - 1, slot_ptr(ls, i), ls->slots[i]);
+        }
     }
     free(ls->slots);
     ls->slots = slots;
@@ -266,79 +322,50 @@ static int slot_reserve(struct weft__leak_state *ls) {
 static void slot_remove(struct weft__leak_state *ls, size_t i) {
     size_t mask = ls->nslots - 1;
     for (size_t j = (i + 1) & mask; ls->slots[j]; j = (j + 1) & mask) {
-        size_t k = slot_home(ls->slots[j]->ptr, mask);
+        size_t k = slot_home(slot_ptr(ls, j), mask);
         bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
         if (!stays) { /* its home is at or before the hole */
             ls->slots[i] = ls->slots[j];
             i = j;
         }
     }
-    ls->slots[i] = NULL;
+    ls->slots[i] = 0;
     ls->nused--;
 }
 
-/* Frees tr if weft_track allocated it (tr must be untracked). */
-static void free_user_record(struct weft__leak_state *ls,
-                             struct weft__tracked *tr) {
-    size_t i = slot_find(ls, tr->ptr);
-    if (i == NO_SLOT || ls->slots[i] != tr) return;
-    slot_remove(ls, i);
-    free(tr);
+/* Frees record i, and its slot when weft_track made it. */
+static void rec_drop(struct weft__leak_state *ls, uint32_t i) {
+    size_t s = slot_find(ls, ls->recs[i].ptr);
+    if (s != NO_SLOT && ls->slots[s] == i) slot_remove(ls, s);
+    rec_free(ls, i);
 }
 
 /* ---- the runtime's hooks ---- */
 
 void weft__leaks_init(struct weft__rt *rt, bool enabled) {
     struct weft__leak_state *ls = &rt->leaks;
-    weft__list_init(&ls->tracked);
     ls->enabled = enabled;
+    /* recs[0], the live list's head, is zeroed with rt: an empty list */
+    if (enabled) table_add(ls, ls->inline_recs, 1, WEFT__LEAK_INLINE);
 }
 
-/* Logs and unlinks t's records in the runtime's list (readable). */
-static void log_owned(struct weft__leak_state *ls, struct weft__task *t) {
-    struct weft__list *l = ls->tracked.next;
-    while (t->leaks.nowned && l != &ls->tracked) {
-        struct weft__tracked *tr = container_of(l, struct weft__tracked, node);
-        l = l->next;
-        if (tr->owner != t) continue;
-        weft_leak_info li;
-        info_of(tr, &li);
-        log_info(ls, &li, t->group);
-        weft__untrack(tr);
-        free_user_record(ls, tr);
-    }
-}
-
-/* Logs t's frame records from its shadows and a count for the rest; the
- * records themselves died with t's stack and are never read. */
-static void log_frame(struct weft__leak_state *ls, struct weft__task *t) {
-    struct weft__task_leaks *tl = &t->leaks;
-    uint32_t kept = 0;
-    for (int k = 0; k < WEFT__LEAK_SHADOWS; k++) {
-        if (!(tl->shadow_used & (1u << k))) continue;
-        const struct weft__shadow *sh = &tl->shadow[k];
-        weft_leak_info li = {sh->ptr,  sh->kind,       sh->file,
-                             sh->line, sh->created_at, t->id};
-        log_info(ls, &li, t->group);
-        kept++;
-    }
-    if (tl->nframe > kept) {
-        struct weft__leak l = {.info = {.task_id = t->id},
-                               .nmore = tl->nframe - kept,
-                               .task_name = t->name ? t->name : "?",
-                               .group = t->group};
-        log_leak(ls, &l);
-    }
-    tl->nframe = 0;
-    tl->shadow_used = 0;
-    weft__list_init(&tl->frame); /* forget the dead records */
-}
-
+/* Logs and frees t's records: its objects are never read (those in its
+ * stack died with it), the records hold every detail. O(records) for a
+ * task that leaked, nothing for the others. */
 void weft__leaks_task_end(struct weft__task *t) {
-    if (likely(!t->leaks.nowned && !t->leaks.nframe)) return;
+    if (likely(!t->leaks.nowned)) return;
     struct weft__leak_state *ls = &t->rt->leaks;
-    if (t->leaks.nowned) log_owned(ls, t);
-    if (t->leaks.nframe) log_frame(ls, t);
+    uint32_t i = ls->recs[0].next;
+    while (t->leaks.nowned && i) {
+        uint32_t next = ls->recs[i].next;
+        if (ls->recs[i].owner == t) {
+            weft_leak_info li;
+            info_of(&ls->recs[i], &li);
+            log_info(ls, &li, t->group);
+            rec_drop(ls, i);
+        }
+        i = next;
+    }
     weft__assert(t->leaks.nowned == 0);
 }
 
@@ -360,36 +387,44 @@ static void log_at_exit(void *ls, const weft_leak_info *li) {
     log_info(ls, li, NULL);
 }
 
+/* The run's totals on stderr: leaks, and objects never tracked. */
+static void report_totals(const struct weft__leak_state *ls) {
+    size_t total = ls->nlost + ls->nlog;
+    if (!total && !ls->nuntracked) return;
+    char run[128];
+    weft__describe_run(run, sizeof run);
+    if (total) {
+        fprintf(stderr, "weft: %zu object(s) leaked in this run%s\n", total,
+                run);
+    }
+    if (ls->nuntracked) {
+        fprintf(stderr,
+                "weft: %zu object(s) went untracked in this run (the leak "
+                "tracker was out of memory): their leaks cannot be "
+                "reported%s\n",
+                ls->nuntracked, run);
+    }
+}
+
 void weft__leaks_run_end(struct weft__rt *rt) {
     struct weft__leak_state *ls = &rt->leaks;
     /* Left: objects of tasks blocked at a deadlock (their frames are
      * alive), taken over by the runtime, or made outside a task. */
     visit_live(rt, log_at_exit, ls);
-    while (!weft__list_empty(&ls->tracked)) {
-        struct weft__tracked *tr =
-            container_of(ls->tracked.next, struct weft__tracked, node);
-        weft__untrack(tr);
-        free_user_record(ls, tr);
-    }
     for (size_t i = ls->nreported; i < ls->nlog; i++) {
         if (!ls->log[i].reported) {
             leak_event(&ls->log[i], "weft_run exit", NULL);
         }
     }
-    size_t total = ls->nlost;
-    for (size_t i = 0; i < ls->nlog; i++) {
-        total += ls->log[i].nmore ? ls->log[i].nmore : 1;
-    }
-    if (total) {
-        char run[128];
-        weft__describe_run(run, sizeof run);
-        fprintf(stderr, "weft: %zu object(s) leaked in this run%s\n", total,
-                run);
-    }
-    weft__assert(ls->nused == 0);
+    report_totals(ls);
+    if (ls->recs != ls->inline_recs) free(ls->recs);
+    ls->recs = NULL; /* a handle left in an object now matches nothing */
+    ls->nrecs = 0;
+    ls->free = 0;
     free(ls->slots);
     ls->slots = NULL;
     ls->nslots = 0;
+    ls->nused = 0;
     weft__leaks_forget_last_run();
     last_log = ls->log;
     last_nlog = ls->nlog;
@@ -413,11 +448,11 @@ int weft_track(const void *ptr, const char *kind, const char *file, int line) {
     struct weft__leak_state *ls = &rt->leaks;
     if (slot_find(ls, ptr) != NO_SLOT) return -EEXIST;
     if (slot_reserve(ls)) return -ENOMEM;
-    struct weft__tracked *tr = malloc(sizeof *tr);
-    if (!tr) return -ENOMEM;
-    weft__track(tr, ptr, kind ? kind : "user", file, line);
-    slot_put(ls->slots, ls->nslots - 1, tr);
+    if (!ls->free && !table_grow(ls)) return -ENOMEM;
+    uint32_t i = rec_new(rt, ptr, kind ? kind : "user", file, line);
+    slot_put(ls->slots, ls->nslots - 1, ptr, i);
     ls->nused++;
+    rec_stamp(rt, i);
     return 0;
 }
 
@@ -425,12 +460,11 @@ int weft_untrack(const void *ptr) {
     struct weft__rt *rt = weft__rt_current();
     if (!rt || !rt->leaks.enabled) return 0;
     struct weft__leak_state *ls = &rt->leaks;
-    size_t i = slot_find(ls, ptr);
-    if (i == NO_SLOT) return -ENOENT;
-    struct weft__tracked *tr = ls->slots[i];
-    slot_remove(ls, i);
-    weft__untrack(tr);
-    free(tr);
+    size_t s = slot_find(ls, ptr);
+    if (s == NO_SLOT) return -ENOENT;
+    uint32_t i = ls->slots[s];
+    slot_remove(ls, s);
+    rec_free(ls, i);
     return 0;
 }
 
@@ -451,14 +485,9 @@ size_t weft_leaks(weft_leak_info *out, size_t max) {
     const struct weft__leak *log = rt ? rt->leaks.log : last_log;
     size_t nlog = rt ? rt->leaks.nlog : last_nlog;
     struct collect c = {out, max, 0};
-    size_t uncopied = rt ? rt->leaks.nlost : last_nlost;
     for (size_t i = 0; i < nlog; i++) {
-        if (log[i].nmore) {
-            uncopied += log[i].nmore;
-        } else {
-            collect_one(&c, &log[i].info);
-        }
+        collect_one(&c, &log[i].info);
     }
     if (rt) visit_live(rt, collect_one, &c);
-    return c.n + uncopied;
+    return c.n + (rt ? rt->leaks.nlost : last_nlost);
 }

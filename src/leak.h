@@ -1,33 +1,34 @@
 /* src/leak.h: automatic leak tracking of weft objects (API.md "Leak
  * tracking", include/weft/leak.h).
  *
- * Every object embeds a struct weft__tracked; its _init tracks it and its
- * _destroy untracks it. Tracking never allocates: the record is linked
- * into one of two intrusive lists and counted in its creating task:
+ * The tracker owns every record, in one growable table of the runtime;
+ * an object embeds only a handle (struct weft__tracked: the record's
+ * index and generation). Its _init tracks it and its _destroy untracks
+ * it; untrack touches a record only when the handle's generation and the
+ * object's address both match, so a stale handle (the object was already
+ * logged as leaked, or never tracked) changes nothing. Nothing here ever
+ * reads or writes an object's memory after its _init: an object left in
+ * a returned stack frame, whose memory now holds something else, is just
+ * a record whose object never comes back, logged as leaked when its
+ * creating task ends.
  *
- *   the task's frame list   records lying in the creating task's own
- *                           stack (locals of its functions);
- *   the runtime's list      every other record (heap, static, another
- *                           task's stack, weft_track's records).
+ *   rt->leaks.recs:   [ head | rec | free | rec | ... ]   (by index)
+ *   live list:        head <-> rec <-> rec     (creation order, indices)
+ *   free list:        free -> free -> 0        (singly linked by next)
+ *   rt->leaks.slots:  [ - | idx | - | idx ]    (weft_track's, by ptr)
+ *   rt->leaks.log:    [ leak | leak | ... ]    (found so far)
  *
- * A task's stack is dead by the time its end is processed (its last
- * frames are already overwritten), so a frame list is never walked after
- * its task ended: it is dropped whole, and nothing alive points into it.
- * For the report, the task keeps a copy (a "shadow") of the details of up
- * to WEFT__LEAK_SHADOWS of its live frame records; beyond that a leak is
- * only counted. Records in the runtime's list stay readable: at the end
- * of their task they are unlinked and copied to the leak log.
- * Scopes carry no record: the live ones are found through each task's
- * chain of scopes (weft_scope.entered_at gives their time).
+ * The table starts as WEFT__LEAK_INLINE records inside the runtime, so
+ * a run with few live objects never allocates for them, then moves to
+ * the heap and grows by doubling (records move: they are named by
+ * index). When it cannot grow, the object goes untracked, counted in
+ * nuntracked and reported at weft_run exit: tracking never fails an
+ * _init. Scopes carry no record: the live ones are found through each
+ * task's chain of scopes (weft_scope.entered_at gives their time).
  *
  * The log is reported at the join of the ending task's group (the root
  * task's: at weft_run exit) through one function, leak_event; after the
- * run it is what weft_leaks() returns outside a runtime.
- *
- *   rt->leaks.tracked: rec <-> rec <-> rec        (creation order)
- *   t->leaks.frame:    rec <-> rec                (t's stack only)
- *   rt->leaks.slots:   [ - | rec | - | rec ]      (weft_track's, by ptr)
- *   rt->leaks.log:     [ leak | leak | ... ]      (found so far) */
+ * run it is what weft_leaks() returns outside a runtime. */
 #ifndef WEFT_SRC_LEAK_H
 #define WEFT_SRC_LEAK_H
 
@@ -41,51 +42,50 @@
 struct weft__rt;
 struct weft__task;
 
-/* weft__tracked.where */
-enum weft__tracked_where {
-    WEFT__TRACKED_NONE = 0, /* not tracked (off, outside a run, untracked) */
-    WEFT__TRACKED_RUNTIME,  /* in rt->leaks.tracked */
-    WEFT__TRACKED_FRAME,    /* in owner->leaks.frame */
-};
-
-/* Copies kept per task of its frame records' details. */
-#define WEFT__LEAK_SHADOWS 4
-
-struct weft__shadow {
-    const void *ptr;
-    const char *kind;
-    const char *file;
+/* One tracked object, owned by the tracker (64 bytes on LP64). */
+struct weft__leak_rec {
+    const void *ptr;           /* the object, only compared; NULL: free */
+    const char *kind;          /* "group", "lock", ... (static) */
+    const char *file;          /* where it was created */
     int line;
+    uint32_t gen;              /* bumped when freed: old handles miss */
     weft_time created_at;
+    uint64_t task_id;          /* creating task */
+    struct weft__task *owner;  /* weak: the creating task while it runs;
+                                  NULL once the runtime took the object
+                                  over, or for an object made outside a
+                                  task */
+    uint32_t prev;             /* live list (index; 0 is its head) */
+    uint32_t next;             /* live list, or the free list */
 };
+
+/* Records inside the runtime, before the table needs the heap. */
+#define WEFT__LEAK_INLINE 64
 
 /* A task's part of the tracker (t->leaks); zeroed with the task. */
 struct weft__task_leaks {
-    struct weft__list frame; /* records in its own stack; set up at the
-                                first one (next == NULL until then) */
-    uint32_t nframe;         /* records in frame */
-    uint32_t nowned;         /* its records in the runtime's list */
-    uint8_t shadow_used;     /* bit k: shadow[k] copies a frame record */
-    struct weft__shadow shadow[WEFT__LEAK_SHADOWS];
+    uint32_t nowned; /* live records whose owner it is */
 };
 
 /* A leak found when its creating task ended (or at weft_run exit). */
 struct weft__leak {
-    weft_leak_info info;   /* when nmore == 0 */
-    size_t nmore;          /* > 0: that many objects without details,
-                              left on the stack of task info.task_id */
-    const char *task_name; /* for nmore; borrowed like the task's name */
-    const void *group;     /* the ending task's group, only compared;
-                              NULL: reported at weft_run exit */
+    weft_leak_info info;
+    const void *group; /* the ending task's group, only compared;
+                          NULL: reported at weft_run exit */
     bool reported;
 };
 
 /* The leak module's part of the runtime (rt->leaks). */
 struct weft__leak_state {
     bool enabled;                 /* weft_config.track_leaks */
-    struct weft__list tracked;    /* the runtime's list, oldest first */
-    struct weft__tracked **slots; /* owned: weft_track's records by ptr,
-                                     linear probing, NULL = free */
+    struct weft__leak_rec *recs;  /* inline, or owned; recs[0] heads the
+                                     live list; NULL when off or after
+                                     the run */
+    uint32_t nrecs;               /* records in recs */
+    uint32_t free;                /* first free record; 0: none */
+    size_t nuntracked;            /* objects the table had no room for */
+    uint32_t *slots;              /* owned: weft_track's records by ptr,
+                                     linear probing, 0 = empty */
     size_t nslots;                /* 0 or a power of two */
     size_t nused;                 /* at most nslots / 2 */
     struct weft__leak *log;       /* owned: leaks found, in that order */
@@ -93,23 +93,26 @@ struct weft__leak_state {
     size_t caplog;
     size_t nlost;     /* leaks the log had no room for */
     size_t nreported; /* log[0..nreported) all reported */
+    struct weft__leak_rec inline_recs[WEFT__LEAK_INLINE];
 };
 
 /* Starts tracking obj (kind static, e.g. "lock"; created at file:line)
- * in the calling thread's runtime, owned by the running task. Outside a
- * runtime, or with tracking off: only initialises tr (then untrack is a
- * no-op). Never allocates, cannot fail. */
+ * in the calling thread's runtime, owned by the running task, and writes
+ * the site and the record's handle into tr. Outside a runtime, with
+ * tracking off, or when the table cannot grow (counted): tr names no
+ * record, and untrack is a no-op. Cannot fail. */
 void weft__track(struct weft__tracked *tr, const void *obj, const char *kind,
                  const char *file, int line);
 
-/* Stops tracking; harmless when tr is not tracked (never was, already
- * untracked, or logged as leaked when its task ended). */
-void weft__untrack(struct weft__tracked *tr);
+/* Stops tracking obj, whose handle is tr; harmless when tr names no live
+ * record of obj (never tracked, already untracked, or logged as leaked
+ * when its task ended). */
+void weft__untrack(struct weft__tracked *tr, const void *obj);
 
-/* The runtime takes tr over from its creating task: the task may end
- * before the object is untracked without that being a leak (an
- * abandoned run_sync job). tr must not lie in the task's stack. */
-void weft__tracked_disown(struct weft__tracked *tr);
+/* The runtime takes obj (handle tr) over from its creating task: the
+ * task may end before the object is untracked without that being a leak
+ * (an abandoned run_sync job). */
+void weft__tracked_disown(const struct weft__tracked *tr, const void *obj);
 
 /* The creation time to stamp on an object (weft_scope.entered_at): now,
  * or 0 when rt does not track. */
@@ -127,8 +130,8 @@ void weft__leaks_run_end(struct weft__rt *rt);
 /* Forgets the previous run's leaks (weft_run, before a new runtime). */
 void weft__leaks_forget_last_run(void);
 
-/* t is ending (task.c): logs what it created and still tracks, and lets
- * go of its frame list. Does not read t's stack below t. */
+/* t is ending (task.c): logs what it created and still tracks. Reads
+ * the tracker's records only, never the objects. */
 void weft__leaks_task_end(struct weft__task *t);
 
 /* Group g (created at site) was joined: reports the leaks of its tasks. */

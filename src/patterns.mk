@@ -12,7 +12,7 @@ weftinclude_HEADERS += include/weft/patterns.h include/weft/thread.h \
 TESTS_PATTERNS = tests/patterns_test.c tests/patterns_test.h $(TESTS_HARNESS)
 check_PROGRAMS += tests/check_patterns tests/check_patterns_retry \
 	tests/check_patterns_stream tests/check_patterns_misuse \
-	tests/check_thread tests/check_leak
+	tests/check_thread tests/check_leak tests/check_leak_stack
 tests_check_patterns_SOURCES = tests/check_patterns.c $(TESTS_PATTERNS)
 tests_check_patterns_CFLAGS = $(TESTS_CFLAGS)
 tests_check_patterns_LDADD = $(TESTS_LDADD)
@@ -28,6 +28,10 @@ tests_check_patterns_misuse_LDADD = $(TESTS_LDADD)
 tests_check_thread_SOURCES = tests/check_thread.c tests/oom.c tests/oom.h $(TESTS_HARNESS)
 tests_check_thread_CFLAGS = $(TESTS_CFLAGS)
 tests_check_thread_LDADD = $(TESTS_LDADD)
-tests_check_leak_SOURCES = tests/check_leak.c tests/oom.c tests/oom.h $(TESTS_HARNESS)
+TESTS_LEAK = tests/leak_test.c tests/leak_test.h $(TESTS_HARNESS)
+tests_check_leak_SOURCES = tests/check_leak.c tests/oom.c tests/oom.h $(TESTS_LEAK)
 tests_check_leak_CFLAGS = $(TESTS_CFLAGS)
 tests_check_leak_LDADD = $(TESTS_LDADD)
+tests_check_leak_stack_SOURCES = tests/check_leak_stack.c $(TESTS_LEAK)
+tests_check_leak_stack_CFLAGS = $(TESTS_CFLAGS)
+tests_check_leak_stack_LDADD = $(TESTS_LDADD)

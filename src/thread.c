@@ -15,7 +15,7 @@
 /* ---- jobs ---- */
 
 static void job_free(struct weft__job *j) {
-    weft__untrack(&j->tracked);
+    weft__untrack(&j->tracked, j);
     if (j->heap) free(j);
 }
 
@@ -70,7 +70,7 @@ static int submit_and_wait(struct weft__rt *rt, struct weft__job *j,
      * weft__job_done. */
     if (!j->done) {
         j->abandoned = true;
-        weft__tracked_disown(&j->tracked);
+        weft__tracked_disown(&j->tracked, j);
         *left = true;
     }
     return -ECANCELED;

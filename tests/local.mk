@@ -57,6 +57,16 @@ tests_check_oom_SOURCES = tests/check_oom.c $(TESTS_OOM) $(TESTS_HARNESS)
 tests_check_oom_CFLAGS = $(TESTS_CFLAGS)
 tests_check_oom_LDADD = $(TESTS_LDADD)
 
+# The soak (docs/TESTING.md): random programs over the whole API, one per
+# sim seed. Without arguments it runs seeds 1..300, as part of make check;
+# `make soak` runs it longer under ASan (mk/variants.mk).
+check_PROGRAMS += tests/soak/soak
+tests_soak_soak_SOURCES = tests/soak/soak.h tests/soak/driver.c \
+	tests/soak/plan.c tests/soak/run.c tests/soak/wl_tasks.c \
+	tests/soak/wl_sync.c tests/soak/wl_queue.c tests/soak/wl_patterns.c
+tests_soak_soak_CFLAGS = $(WEFT_CFLAGS)
+tests_soak_soak_LDADD = libweftcore.la
+
 check_PROGRAMS += tests/check_slow
 tests_check_slow_SOURCES = tests/check_slow.c $(TESTS_HARNESS)
 tests_check_slow_CFLAGS = $(TESTS_CFLAGS)

@@ -13,9 +13,12 @@
  *   - objects created by a task of a group and still tracked when that
  *     task ends are reported when the group is joined;
  *   - whatever else is still tracked is reported when weft_run returns.
- * An object in the ended task's own stack frames cannot be read any more:
- * the task keeps the details of up to 4 such live objects and only counts
- * the others ("N more object(s) on the stack of task ...").
+ * The tracker keeps its records in its own memory, never in the objects:
+ * an object left in a returned stack frame is reported with all its
+ * details, and memory that held it is never read or written again.
+ * Tracking never makes an _init fail: when the tracker cannot grow (out
+ * of memory) the object goes untracked, and weft_run reports their count
+ * on stderr when it returns ("N object(s) went untracked ...").
  * weft_config.track_leaks (or WEFT_TRACK_LEAKS=0|1) turns tracking off
  * for a run; it is on by default. docs/MAPPING.md maps the seed's names. */
 #ifndef WEFT_LEAK_H
@@ -40,7 +43,7 @@ typedef struct weft_leak_info {
 
 /* Tracks ptr as a live object of kind (borrowed, static; NULL: "user")
  * created at file:line, until weft_untrack(ptr). Not a checkpoint.
- * Allocates one record. Outside a runtime, or with tracking off: does
+ * Takes one record from the tracker (which may grow). Outside a runtime, or with tracking off: does
  * nothing and returns 0. Errors: -EINVAL (ptr NULL), -EEXIST (ptr is
  * already tracked by weft_track), -ENOMEM (nothing changed). */
 WEFT_API int weft_track(const void *ptr, const char *kind, const char *file,

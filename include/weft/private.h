@@ -46,22 +46,17 @@ struct weft__waitq {
     const struct weft__site *site;   /* its creation site, may be NULL */
 };
 
-/* Leak tracking record, embedded in every weft object (src/leak.h). */
+/* Leak tracking handle, embedded in every weft object (src/leak.h): the
+ * creation site (misuse reports name it too) and which record of the
+ * runtime's tracker is the object's. The record itself lives in the
+ * tracker, never in the object, so the object's memory may die (a
+ * returned stack frame) without the tracker ever touching it. */
 struct weft__tracked {
-    struct weft__list node;          /* in the runtime's list while tracked */
-    const void *ptr;                 /* the object */
-    const char *kind;                /* "group", "lock", ... (static) */
     struct weft__site site;          /* where it was created */
-    weft_time created_at;
-    uint64_t task_id;                /* creating task */
-    struct weft__task *owner;        /* weak: the creating task while it
-                                        runs; cleared when it ends (what
-                                        it left is logged as leaked) or
-                                        when the runtime takes the object
-                                        over (src/leak.c) */
-    int8_t where;                    /* which list: none, the runtime's,
-                                        the owner's stack (src/leak.h) */
-    int8_t shadow;                   /* owner's copy of it, or -1 */
+    uint32_t slot;                   /* its record in the tracker; 0: none */
+    uint32_t gen;                    /* that record's generation: a record
+                                        reused for another object no longer
+                                        matches */
 };
 
 #ifdef __cplusplus

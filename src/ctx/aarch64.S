@@ -52,11 +52,17 @@ weft__ctx_switch:                 /* x0 = from, x1 = to */
     .cfi_def_cfa_offset 0
     .cfi_restore x29
     .cfi_restore x30
+    /* A new context's first entry branches to the trampoline directly:
+     * the return predictor cannot know it, a direct branch it always
+     * does (x86_64.S does the same). */
+    adr x10, weft__ctx_trampoline
+    cmp x30, x10
+    b.eq weft__ctx_trampoline
     ret
     .cfi_endproc
     .size weft__ctx_switch, .-weft__ctx_switch
 
-/* First code of a new context, reached by the ret above: x19 = entry,
+/* First code of a new context, reached from the switch above: x19 = entry,
  * x20 = arg (set by weft__ctx_make), x29 = 0 ends the frame chain, and sp
  * is the 16-byte aligned top of the stack. */
     .p2align 2

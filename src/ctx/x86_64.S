@@ -4,11 +4,27 @@
  * the x87 control word) on the old stack, then swaps stack pointers and
  * restores the new context's (the control words only if they differ).
  * Frame, from the saved sp upwards: mxcsr(4) fpucw(2) pad(2) r15 r14
- * r13 r12 rbx rbp return-address. */
+ * r13 r12 rbx rbp return-address (make_asm.c builds the first one, with
+ * the trampoline as return address).
+ *
+ * Each control word is stored once, into the frame, and read back into a
+ * register for the comparison with the new frame's: stmxcsr and fnstcw
+ * are microcoded, and storing both a second time to compare showed as a
+ * large share of the switch in a profile on AMD EPYC.
+ *
+ * It returns with ret, whose target the return stack buffer predicts:
+ * right whenever both contexts called the switch from the same place, as
+ * a yield in a loop does. Leaving with an indirect jmp instead (as
+ * Boost.Context's jump_fcontext does) leaves the call's entry on that
+ * buffer, and every return of the resumed context is then predicted one
+ * frame off: 4x slower weft_yield (docs/PERFORMANCE.md). The one
+ * exception is a new context's first entry: the buffer cannot predict
+ * the trampoline, a direct jmp always does. */
     .text
     .globl weft__ctx_switch
     .hidden weft__ctx_switch
     .type weft__ctx_switch, @function
+    .p2align 4
 weft__ctx_switch:                 /* rdi = from, rsi = to */
     .cfi_startproc
     pushq %rbp
@@ -20,23 +36,18 @@ weft__ctx_switch:                 /* rdi = from, rsi = to */
     subq $8, %rsp
     stmxcsr (%rsp)
     fnstcw 4(%rsp)
+    movl (%rsp), %ecx             /* ours, forwarded from the stores */
+    movzwl 4(%rsp), %edx
     movq %rsp, (%rdi)
-    movq (%rsi), %rsp
-    /* Reload the control words only when they differ: ldmxcsr and fldcw
-     * cost tens of cycles, and MXCSR's sticky status flags (not
-     * callee-saved) would otherwise make most switches pay. -8(%rsp) is
-     * the red zone of this leaf function on the new stack. */
-    stmxcsr -8(%rsp)
-    movl -8(%rsp), %eax
-    xorl (%rsp), %eax
-    testl $0xffc0, %eax           /* MXCSR control bits: DAZ, masks, RC, FZ */
-    jz 1f
-    ldmxcsr (%rsp)
-1:  fnstcw -8(%rsp)
-    movzwl -8(%rsp), %eax
-    cmpw 4(%rsp), %ax
-    je 2f
-    fldcw 4(%rsp)
+    movq (%rsi), %rsp             /* now on the frame of `to` */
+    /* Reload a control word only when it differs: ldmxcsr and fldcw cost
+     * tens of cycles, and MXCSR's sticky status flags (not callee-saved)
+     * would otherwise make most switches pay. */
+    xorl (%rsp), %ecx
+    testl $0xffc0, %ecx           /* MXCSR control bits: DAZ, masks, RC, FZ */
+    jnz 3f
+1:  cmpw 4(%rsp), %dx
+    jne 4f
 2:  addq $8, %rsp
     popq %r15
     popq %r14
@@ -44,7 +55,16 @@ weft__ctx_switch:                 /* rdi = from, rsi = to */
     popq %r12
     popq %rbx
     popq %rbp
+    leaq weft__ctx_trampoline(%rip), %rcx
+    cmpq %rcx, (%rsp)
+    je 5f
     ret
+3:  ldmxcsr (%rsp)
+    jmp 1b
+4:  fldcw 4(%rsp)
+    jmp 2b
+5:  addq $8, %rsp                 /* a new context: its first entry */
+    jmp weft__ctx_trampoline
     .cfi_endproc
     .size weft__ctx_switch, .-weft__ctx_switch
 

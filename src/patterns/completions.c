@@ -114,7 +114,7 @@ void weft_completions_destroy(weft_completions *cs) {
     weft_group_join(&cs->group);
     weft_group_destroy(&cs->group);
     free(cs->order);
-    weft__untrack(&cs->tracked);
+    weft__untrack(&cs->tracked, cs);
     memset(cs, 0xff, sizeof *cs);
     cs->state = STREAM_DEAD;
 }

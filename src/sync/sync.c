@@ -70,7 +70,7 @@ void weft__sync_kill(void *obj, size_t size, uint32_t *magic,
                      struct weft__tracked *tr) {
     struct weft__site site = tr->site;
     uint32_t dead = WEFT__MAGIC_DEAD(*magic);
-    weft__untrack(tr);
+    weft__untrack(tr, obj);
     memset(obj, 0xa5, size);
     *magic = dead;
     tr->site = site;
