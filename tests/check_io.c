@@ -4,6 +4,7 @@
  * weft_fd_wait, TCP over IPv4 and IPv6, a closed or reset peer, EMFILE
  * without spinning, signals, -ENOTSUP under sim; and the one remote
  * delivery loop, oldest first. Loopback only; orders, never durations. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -234,6 +235,45 @@ START_TEST(io_tcp_connect_refused_clear_code) {
 }
 END_TEST
 
+/* A listener that never accepts, backlog 0: once its queue is full the
+ * kernel drops further SYNs, and a connect waits until the deadline. */
+static int deadline_connect_body(void *p) {
+    (void)p;
+    int lfd = weft_tcp_listen("127.0.0.1", 0, 0);
+    int port = weft_tcp_port(lfd);
+    int fds[8];
+    int n = 0;
+    int rc = 0;
+    while (n < 8) {
+        weft_scope s;
+        weft_fail_after(&s, 100 * WEFT_MSEC);
+        int fd = weft_tcp_connect("127.0.0.1", port);
+        rc = weft_scope_exit(&s, fd < 0 ? fd : 0);
+        if (fd < 0) break;
+        fds[n++] = fd;
+    }
+    ck_assert_int_eq(rc, -ETIMEDOUT);
+    ck_assert_int_lt(n, 8);
+    for (int i = 0; i < n; i++) weft_close(fds[i]);
+    weft_close(lfd);
+    return 0;
+}
+
+static int count_fds(void) {
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    while (d && readdir(d)) n++;
+    if (d) closedir(d);
+    return n;
+}
+
+START_TEST(io_tcp_connect_bounded_by_scope_deadline) {
+    int before = count_fds();
+    ck_assert_int_eq(run_real(deadline_connect_body, NULL), 0);
+    ck_assert_int_eq(count_fds(), before); /* the timed-out one closed */
+}
+END_TEST
+
 static int peer_body(void *p) {
     (void)p;
     int lfd = weft_tcp_listen("127.0.0.1", 0, 4);
@@ -423,6 +463,7 @@ static Suite *io_suite(void) {
     tc = tcase_create("tcp");
     tcase_add_test(tc, io_tcp_echo_ipv4_ipv6);
     tcase_add_test(tc, io_tcp_connect_refused_clear_code);
+    tcase_add_test(tc, io_tcp_connect_bounded_by_scope_deadline);
     tcase_add_test(tc, io_tcp_closed_and_reset_peer_codes);
     tcase_add_test(tc, io_accept_emfile_returns_code);
     suite_add_tcase(s, tc);
