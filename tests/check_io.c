@@ -274,6 +274,42 @@ START_TEST(io_tcp_connect_bounded_by_scope_deadline) {
 }
 END_TEST
 
+/* fds closed with close(2) behind weft's back: the sockets weft makes
+ * next reuse their numbers, and their stale records must not be used. */
+static int stale_body(void *p) {
+    (void)p;
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    char c = 'x';
+    ck_assert_int_eq(weft_write(fds[1], &c, 1, NULL), 0);
+    ck_assert_int_eq(weft_read(fds[0], &c, 1), 1);
+    close(fds[0]);
+    close(fds[1]);
+    int lfd = weft_tcp_listen("127.0.0.1", 0, 4);
+    ck_assert_int_eq(lfd, fds[0]);
+    int a = weft_tcp_connect("127.0.0.1", weft_tcp_port(lfd));
+    int b = weft_tcp_accept(lfd);
+    ck_assert_int_ge(b, 0);
+    struct pipe_case rd = {.fds = {b, -1}};
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "reader", busy_reader, &rd);
+    weft_yield(); /* it parks on b: only a live watch wakes it */
+    ck_assert_int_eq(weft_write(a, "y", 1, NULL), 0);
+    ck_assert_int_eq(weft_group_join(&g), 0);
+    weft_group_destroy(&g);
+    ck_assert_int_eq(rd.buf[0], 'y');
+    weft_close(a);
+    weft_close(b);
+    weft_close(lfd);
+    return 0;
+}
+
+START_TEST(io_fd_closed_behind_back_reused_by_socket) {
+    ck_assert_int_eq(run_real(stale_body, NULL), 0);
+}
+END_TEST
+
 static int peer_body(void *p) {
     (void)p;
     int lfd = weft_tcp_listen("127.0.0.1", 0, 4);
@@ -464,6 +500,7 @@ static Suite *io_suite(void) {
     tcase_add_test(tc, io_tcp_echo_ipv4_ipv6);
     tcase_add_test(tc, io_tcp_connect_refused_clear_code);
     tcase_add_test(tc, io_tcp_connect_bounded_by_scope_deadline);
+    tcase_add_test(tc, io_fd_closed_behind_back_reused_by_socket);
     tcase_add_test(tc, io_tcp_closed_and_reset_peer_codes);
     tcase_add_test(tc, io_accept_emfile_returns_code);
     suite_add_tcase(s, tc);

@@ -89,18 +89,19 @@ static int fd_new(struct weft__rt *rt, int fd, bool nonblocking,
     return 0;
 }
 
-int weft__fd_get(struct weft__rt *rt, int fd, bool nonblocking,
+int weft__fd_get(struct weft__rt *rt, int fd, bool fresh,
                  struct weft__fd **out) {
     struct weft__io_state *s = state(rt);
     if (!s) return -ENOMEM;
     if (fd < 0) return -EBADF;
+    if (fresh) weft__fd_forget(rt, fd);
     if ((size_t)fd < s->cap && s->fds[fd]) {
         *out = s->fds[fd];
         return 0;
     }
     int saved = errno;
     int rc = (size_t)fd < s->cap ? 0 : grow(s, fd);
-    if (!rc) rc = fd_new(rt, fd, nonblocking, out);
+    if (!rc) rc = fd_new(rt, fd, fresh, out);
     if (!rc) s->fds[fd] = *out;
     errno = saved;
     return rc;

@@ -20,10 +20,12 @@ struct weft__fd {
 /* The runtime and task of an I/O call; misuse outside a task. */
 struct weft__rt *weft__io_rt(const char *what);
 
-/* fd's record, made at its first use: the fd set non-blocking (unless
- * nonblocking says it already is) and watched. 0 with *out, or -EBADF,
- * -ENOMEM, -ENOTSUP (sim: a message was printed), -errno. */
-int weft__fd_get(struct weft__rt *rt, int fd, bool nonblocking,
+/* fd's record, made at its first use: the fd set non-blocking and
+ * watched. fresh: weft just made fd, non-blocking already; a record
+ * found for its number is stale (its fd was closed behind weft's back)
+ * and is dropped first. 0 with *out, or -EBADF, -ENOMEM, -ENOTSUP (sim:
+ * a message was printed), -errno. */
+int weft__fd_get(struct weft__rt *rt, int fd, bool fresh,
                  struct weft__fd **out);
 
 /* Parks until f is ready for one of events (after the syscall said

@@ -121,7 +121,7 @@ int weft_tcp_accept(int lfd) {
  * writable, then reads SO_ERROR. 0 or -errno. */
 static int finish_connect(struct weft__rt *rt, int fd) {
     struct weft__fd *f;
-    int rc = weft__fd_get(rt, fd, true, &f);
+    int rc = weft__fd_get(rt, fd, false, &f); /* new_socket made it */
     if (rc) return rc;
     rc = weft__fd_park(rt, f, WEFT__IO_WRITE);
     if (rc < 0) return rc;
