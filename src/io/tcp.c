@@ -64,6 +64,19 @@ static void set_nodelay(int fd) {
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+static int bind_listen(int fd, const struct sockaddr_storage *ss,
+                       socklen_t len, int backlog) {
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        (ss->ss_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
+        bind(fd, (const struct sockaddr *)ss, len) < 0 ||
+        listen(fd, backlog) < 0) {
+        return -errno;
+    }
+    return 0;
+}
+
 int weft_tcp_listen(const char *addr, int port, int backlog) {
     struct weft__rt *rt = weft__io_rt("weft_tcp_listen");
     struct sockaddr_storage ss;
@@ -72,13 +85,8 @@ int weft_tcp_listen(const char *addr, int port, int backlog) {
     if (weft__task_cancelled(rt->current)) return -ECANCELED;
     int saved = errno;
     int fd = new_socket(rt, ss.ss_family);
-    int one = 1;
-    if (fd >= 0 &&
-        (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-         (ss.ss_family == AF_INET6 &&
-          setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
-         bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, backlog) < 0)) {
-        int rc = -errno;
+    int rc = fd < 0 ? 0 : bind_listen(fd, &ss, len, backlog);
+    if (rc) {
         drop(rt, fd);
         fd = rc;
     }
