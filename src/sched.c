@@ -391,7 +391,9 @@ int weft__sched_loop(struct weft__rt *rt) {
         rt->budget = rt->runq_len > MIN_BATCH ? rt->runq_len : MIN_BATCH;
         struct weft__task *next = pick(rt);
         rt->current = next;
-        if (unlikely(rt->slow_ns)) rt->slice_start = rt->backend->now(rt);
+        if (unlikely(rt->slow_ns)) {
+            rt->slice_start = rt->backend->now_coarse(rt);
+        }
         switch_ctx(rt, &rt->loop_ctx, next, false);
         rt->current = NULL;
     }

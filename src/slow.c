@@ -4,8 +4,10 @@
  * than the threshold (a blocking syscall, a long loop) stalled every
  * other task and timer meanwhile, and is named on stderr with how long
  * it ran and where it had last resumed. Off (rt->slow_ns 0) it costs
- * the scheduler one untaken branch per switch; on, a clock read. Under
- * sim virtual time stands still while a task runs: it never fires. */
+ * the scheduler one untaken branch per switch; on, a read of the coarse
+ * clock per switch (a few ms of resolution, cheaper than the precise
+ * clock: docs/PERFORMANCE.md). Under sim virtual time stands still while
+ * a task runs: it never fires. */
 #include "config.h"
 
 #include <stdio.h>
@@ -26,7 +28,7 @@ static void report(const struct weft__task *t, weft_time ran,
 }
 
 void weft__slow_check(struct weft__rt *rt, struct weft__task *t) {
-    weft_time now = rt->backend->now(rt);
+    weft_time now = rt->backend->now_coarse(rt);
     if (now - rt->slice_start > rt->slow_ns) {
         report(t, now - rt->slice_start, rt->slow_ns);
     }
