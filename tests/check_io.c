@@ -1,8 +1,8 @@
 /* tests/check_io.c: fds in tasks under the real backend (docs/IO.md):
  * waits that park and wake, cancellation and deadlines, -EBUSY for a
  * second waiter, weft_close waking a waiter, level-triggered
- * weft_fd_wait, TCP over IPv4 and IPv6, a closed or reset peer, EMFILE
- * without spinning, signals, -ENOTSUP under sim; and the one remote
+ * weft_fd_wait, the cooperative budget, TCP over IPv4 and IPv6, a
+ * closed or reset peer, EMFILE without spinning, signals, -ENOTSUP under sim; and the one remote
  * delivery loop, oldest first. Loopback only; orders, never durations. */
 #include <dirent.h>
 #include <fcntl.h>
@@ -147,6 +147,43 @@ START_TEST(io_fd_wait_level_triggered) {
     ck_assert_int_eq(pipe(c.fds), 0);
     ck_assert_int_eq(run_real(level_body, &c), 0);
     ck_assert_int_ne(fcntl(c.fds[0], F_GETFD), 0); /* closed: -1 */
+}
+END_TEST
+
+static int other_ran;
+static int other(void *p) {
+    (void)p;
+    other_ran = 1;
+    return 0;
+}
+
+/* Reads that never park still let another task run, within the budget. */
+static int budget_body(void *p) {
+    struct pipe_case *c = p;
+    static char data[200];
+    ck_assert_int_eq(weft_write(c->fds[1], data, sizeof data, NULL), 0);
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "other", other, NULL);
+    int seen_at = -1;
+    for (int i = 0; i < 100; i++) {
+        ck_assert_int_eq(weft_read(c->fds[0], c->buf, 1), 1);
+        if (other_ran && seen_at < 0) seen_at = i;
+    }
+    ck_assert_int_ge(seen_at, 0);
+    ck_assert_int_lt(seen_at, 32);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    weft_close(c->fds[0]);
+    weft_close(c->fds[1]);
+    return rc;
+}
+
+START_TEST(io_reads_without_parking_yield_within_budget) {
+    struct pipe_case c = {0};
+    other_ran = 0;
+    ck_assert_int_eq(pipe(c.fds), 0);
+    ck_assert_int_eq(run_real(budget_body, &c), 0);
 }
 END_TEST
 
@@ -492,6 +529,7 @@ static Suite *io_suite(void) {
     tcase_add_test(tc, io_read_deadline_cancels_wait);
     tcase_add_test(tc, io_second_waiter_ebusy_close_wakes_ebadf);
     tcase_add_test(tc, io_fd_wait_level_triggered);
+    tcase_add_test(tc, io_reads_without_parking_yield_within_budget);
     tcase_add_test(tc, io_signal_wait_turns_signal_into_value);
     tcase_add_test(tc, io_sim_enotsup_with_message);
     tcase_add_test(tc, io_remote_delivery_oldest_first);

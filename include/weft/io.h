@@ -6,7 +6,8 @@
  * would block parks the task until the fd is ready, the fd is closed
  * through weft_close (-EBADF), or an enclosing scope is cancelled
  * (-ECANCELED; a scope's deadline cancels it, so a deadline bounds every
- * wait). A call that did not park yields once before it returns. fds are
+ * wait). Calls that complete without parking are schedule points once
+ * in 32 in a row (a cooperative budget: docs/IO.md). fds are
  * made non-blocking at their first use; EINTR and EAGAIN never reach the
  * caller. Errors are negative errno codes, never in errno.
  *

@@ -20,6 +20,7 @@
 struct weft__io_state {
     struct weft__fd **fds; /* indexed by fd, cap entries */
     size_t cap;
+    unsigned streak;   /* calls in a row that completed without parking */
     bool mask_saved;   /* signals were blocked: old_mask to restore */
     sigset_t old_mask;
 };
@@ -115,9 +116,16 @@ int weft__fd_park(struct weft__rt *rt, struct weft__fd *f, unsigned events) {
     }
     struct weft__wait w;
     rt->nexternal++;
+    rt->io->streak = 0;
     int rc = weft__park(&f->q[events - 1], &w, WEFT_NEVER, 0);
     rt->nexternal--;
     return rc; /* -EBADF: f is freed */
+}
+
+void weft__io_yield(struct weft__rt *rt) {
+    if (++rt->io->streak < WEFT__IO_BUDGET) return;
+    rt->io->streak = 0;
+    weft__reschedule();
 }
 
 /* Whether fd is ready now, for the level-triggered weft_fd_wait. */
@@ -150,7 +158,7 @@ int weft_fd_wait(int fd, unsigned events) {
     /* Edges from before this call are gone: ask the level once. */
     rc = f->plain ? (int)events : ready_now(fd, events);
     if (rc == 0) return weft__fd_park(rt, f, events);
-    if (rc > 0 && weft__checkpoint() < 0) return -ECANCELED;
+    if (rc > 0) weft__io_yield(rt);
     return rc;
 }
 

@@ -33,6 +33,13 @@ int weft__fd_get(struct weft__rt *rt, int fd, bool fresh,
  * by weft_close), -EBUSY (a task already waits that way), -ECANCELED. */
 int weft__fd_park(struct weft__rt *rt, struct weft__fd *f, unsigned events);
 
+/* After a call that completed without parking: a schedule point once
+ * in WEFT__IO_BUDGET such calls in a row on the runtime (tokio's
+ * cooperative budget), so a task on a fast stream cannot starve the
+ * others, without a switch per message. */
+#define WEFT__IO_BUDGET 32
+void weft__io_yield(struct weft__rt *rt);
+
 /* Forgets fd's record (its waiters wake with -EBADF) without closing fd. */
 void weft__fd_forget(struct weft__rt *rt, int fd);
 

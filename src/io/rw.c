@@ -1,8 +1,9 @@
 /* src/io/rw.c: weft_read and weft_write. Each tries its syscall first
- * and parks only after EAGAIN (the watcher reports edges, io.h); a call
- * that did not park yields once, so a task on a fast stream cannot starve
- * the others or the timers. Cancellation is checked before any syscall
- * and in every wait, never after bytes moved: none is lost. */
+ * and parks only after EAGAIN (the watcher reports edges, io.h); calls
+ * that did not park yield once in a while (weft__io_yield), so a task on
+ * a fast stream cannot starve the others or the timers. Cancellation is
+ * checked before any syscall and in every wait, never after bytes moved:
+ * none is lost. */
 #include "config.h"
 
 #include <errno.h>
@@ -37,7 +38,7 @@ ssize_t weft_read(int fd, void *buf, size_t n) {
         parked = true;
     }
     errno = saved;
-    if (r >= 0 && !parked) weft__reschedule();
+    if (r >= 0 && !parked) weft__io_yield(rt);
     return r;
 }
 
@@ -79,6 +80,6 @@ int weft_write(int fd, const void *buf, size_t n, size_t *written) {
     }
     errno = saved;
     if (written) *written = done;
-    if (!rc && !parked) weft__reschedule();
+    if (!rc && !parked) weft__io_yield(rt);
     return rc;
 }

@@ -121,7 +121,7 @@ int weft_tcp_accept(int lfd) {
         else rc = fd;
     }
     errno = saved;
-    if (rc >= 0 && !parked) weft__reschedule();
+    if (rc >= 0 && !parked) weft__io_yield(rt);
     return rc;
 }
 
