@@ -177,7 +177,10 @@ START_TEST(io_load_echo_verified_misbehavers_survived_no_fd_left) {
     ck_assert_int_eq(l.good_ok, l.nconns - bad);
     ck_assert_int_eq(l.silent_closed, silent);
     ck_assert_uint_eq(l.srv.idle_closed, (size_t)silent);
-    ck_assert_uint_eq(l.srv.served, (size_t)l.nconns);
+    /* A client that resets or leaves before the server accepted it may
+     * never be accepted (the kernel drops it from the queue). */
+    ck_assert_uint_le(l.srv.served, (size_t)l.nconns);
+    ck_assert_uint_ge(l.srv.served, (size_t)(l.nconns - bad + silent));
     ck_assert_uint_eq(l.srv.open, 0);
     ck_assert_int_eq(count_fds(), before);
     printf("io_load: %ld connections (%ld misbehaving), %zu bytes echoed "
