@@ -28,7 +28,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 wait_for() { # pattern, file
     i=0
-    until grep -q "$1" "$2"; do
+    until grep -qs "$1" "$2"; do
         i=$((i + 1))
         if [ $i -gt 400 ]; then
             echo "examples: echo: no '$1' in: $(cat "$2")" >&2
@@ -38,6 +38,7 @@ wait_for() { # pattern, file
     done
 }
 echo_run() { # idle_ms: starts a server, sets pid and port
+    rm -f "$tmp/server" # else the last server's port could be read
     WEFT_BACKEND=real "$ex/echo" 0 "$1" >"$tmp/server" 2>&1 &
     pid=$!
     wait_for "listening on port" "$tmp/server"

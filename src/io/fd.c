@@ -49,6 +49,7 @@ static int grow(struct weft__io_state *s, int fd) {
 static void on_ready(struct weft__rt *rt, struct weft__io *w, unsigned rev) {
     (void)rt;
     struct weft__fd *f = container_of(w, struct weft__fd, io);
+    f->ready |= rev;
     if (rev & WEFT__IO_READ) weft__wake_first(&f->q[0], (int)rev);
     if (rev & WEFT__IO_WRITE) weft__wake_first(&f->q[1], (int)rev);
     weft__wake_first(&f->q[2], (int)rev);
@@ -71,6 +72,7 @@ static int fd_new(struct weft__rt *rt, int fd, bool nonblocking,
     f->io.fd = fd;
     f->io.events = WEFT__IO_READ | WEFT__IO_WRITE;
     f->io.cb = on_ready;
+    f->ready = WEFT__IO_READ | WEFT__IO_WRITE; /* unknown: try first */
     static const char *const kinds[3] = {"fd read", "fd write", "fd"};
     for (int i = 0; i < 3; i++) {
         weft__waitq_init(&f->q[i], kinds[i], (void *)(intptr_t)fd, NULL);
@@ -120,6 +122,14 @@ int weft__fd_park(struct weft__rt *rt, struct weft__fd *f, unsigned events) {
     int rc = weft__park(&f->q[events - 1], &w, WEFT_NEVER, 0);
     rt->nexternal--;
     return rc; /* -EBADF: f is freed */
+}
+
+int weft__fd_ready(struct weft__rt *rt, struct weft__fd *f, unsigned dir,
+                   bool *parked) {
+    if (f->ready & dir) return 0;
+    *parked = true;
+    int rc = weft__fd_park(rt, f, dir);
+    return rc < 0 ? rc : 0;
 }
 
 void weft__io_yield(struct weft__rt *rt) {

@@ -12,6 +12,9 @@ struct weft__fd {
     struct weft__io io;
     struct weft__waitq q[3];      /* [events - 1]: tasks parked for read,
                                      write, either; at most one each */
+    unsigned ready;               /* WEFT__IO_READ/WRITE: may be ready
+                                     (set by the watcher's edges, cleared
+                                     at EAGAIN): a syscall is worth trying */
     bool plain;                   /* never blocks (a regular file): not
                                      watched, syscalls go straight */
     bool not_socket;              /* send(2) said ENOTSOCK: use write(2) */
@@ -39,6 +42,15 @@ int weft__fd_park(struct weft__rt *rt, struct weft__fd *f, unsigned events);
  * others, without a switch per message. */
 #define WEFT__IO_BUDGET 32
 void weft__io_yield(struct weft__rt *rt);
+
+/* Before a syscall in direction dir (one WEFT__IO_ bit): returns 0 at
+ * once when f may be ready that way, else parks until an edge says it
+ * is (setting *parked): 0, or -EBADF (f is freed), -EBUSY, -ECANCELED.
+ * After the syscall said EAGAIN, clear the bit: f->ready &= ~dir. This
+ * saves the syscall that would only say EAGAIN (a request-response
+ * connection reads when the answer has not come yet). */
+int weft__fd_ready(struct weft__rt *rt, struct weft__fd *f, unsigned dir,
+                   bool *parked);
 
 /* Forgets fd's record (its waiters wake with -EBADF) without closing fd. */
 void weft__fd_forget(struct weft__rt *rt, int fd);

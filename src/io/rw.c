@@ -1,5 +1,6 @@
-/* src/io/rw.c: weft_read and weft_write. Each tries its syscall first
- * and parks only after EAGAIN (the watcher reports edges, io.h); calls
+/* src/io/rw.c: weft_read and weft_write. Each tries its syscall while
+ * the fd may be ready, and after EAGAIN parks until the watcher reports
+ * an edge (io.h, weft__fd_ready); calls
  * that did not park yield once in a while (weft__io_yield), so a task on
  * a fast stream cannot starve the others or the timers. Cancellation is
  * checked before any syscall and in every wait, never after bytes moved:
@@ -23,6 +24,8 @@ ssize_t weft_read(int fd, void *buf, size_t n) {
     bool parked = false;
     ssize_t r;
     for (;;) {
+        r = weft__fd_ready(rt, f, WEFT__IO_READ, &parked);
+        if (r < 0) break;
         r = read(fd, buf, n);
         if (r >= 0) break;
         if (errno == EINTR) continue;
@@ -30,12 +33,7 @@ ssize_t weft_read(int fd, void *buf, size_t n) {
             r = -errno;
             break;
         }
-        rc = weft__fd_park(rt, f, WEFT__IO_READ);
-        if (rc < 0) {
-            r = rc;
-            break;
-        }
-        parked = true;
+        f->ready &= ~WEFT__IO_READ;
     }
     errno = saved;
     if (r >= 0 && !parked) weft__io_yield(rt);
@@ -67,13 +65,13 @@ int weft_write(int fd, const void *buf, size_t n, size_t *written) {
     int saved = errno;
     bool parked = false;
     while (!rc && done < n) {
+        rc = weft__fd_ready(rt, f, WEFT__IO_WRITE, &parked);
+        if (rc) break; /* -EBADF: f is freed */
         ssize_t w = write_once(f, (const char *)buf + done, n - done);
         if (w >= 0) {
             done += (size_t)w;
         } else if (w == -EAGAIN && !f->plain) {
-            rc = weft__fd_park(rt, f, WEFT__IO_WRITE);
-            rc = rc > 0 ? 0 : rc;
-            parked = true;
+            f->ready &= ~WEFT__IO_WRITE;
         } else if (w != -EINTR) {
             rc = (int)w;
         }

@@ -103,14 +103,14 @@ int weft_tcp_accept(int lfd) {
     int saved = errno;
     bool parked = false;
     for (;;) {
+        rc = weft__fd_ready(rt, lf, WEFT__IO_READ, &parked);
+        if (rc < 0) break;
         rc = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (rc >= 0) break;
         rc = -errno;
         if (rc == -EINTR || rc == -ECONNABORTED) continue;
         if (rc != -EAGAIN) break;
-        rc = weft__fd_park(rt, lf, WEFT__IO_READ);
-        if (rc < 0) break;
-        parked = true;
+        lf->ready &= ~WEFT__IO_READ;
     }
     if (rc >= 0) {
         struct weft__fd *f;
