@@ -4,6 +4,8 @@
  * weft_fd_wait, the cooperative budget, TCP over IPv4 and IPv6, a
  * closed or reset peer, EMFILE without spinning, signals, -ENOTSUP under sim; and the one remote
  * delivery loop, oldest first. Loopback only; orders, never durations. */
+#include "config.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -16,6 +18,12 @@
 
 #include "harness.h"
 #include "sched.h"
+
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 static int log_[16];
 static int nlog;
@@ -410,6 +418,9 @@ static int emfile_body(void *p) {
 }
 
 START_TEST(io_accept_emfile_returns_code) {
+    /* valgrind enforces its own fd limit by closing what accept returned
+     * above it: the queued connections are consumed, not left queued. */
+    if (RUNNING_ON_VALGRIND) return;
     ck_assert_int_eq(run_real(emfile_body, NULL), 0);
 }
 END_TEST
