@@ -7,7 +7,8 @@
 BENCH_CFLAGS = $(WEFT_CFLAGS) -O2
 BENCH_HARNESS = bench/harness.c bench/harness.h bench/workloads.c \
 	bench/workloads.h
-BENCH_PROGS = bench/tasks bench/sync bench/ctx bench/memory bench/io
+BENCH_PROGS = bench/tasks bench/sync bench/ctx bench/memory bench/io \
+	bench/explore_runs
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 
 # Through the public API and the shared library, as an application uses it.
@@ -106,3 +107,13 @@ EXTRA_DIST += bench/run.sh bench/py_baselines.py bench/uv_baseline.c \
 CLEANFILES += $(EXTRA_PROGRAMS) bench/uv_baseline$(EXEEXT) \
 	bench/boost_baseline$(EXEEXT) \
 	$(EXTRA_LIBRARIES)
+
+# The explorer's table (docs/EXPLORATION.md): a script over the built
+# scenarios, not a program.
+EXTRA_DIST += bench/explore.sh
+
+# The cost of one exploration run (docs/PERFORMANCE.md, "Exploration").
+bench_explore_runs_SOURCES = bench/explore_runs.c
+bench_explore_runs_CFLAGS = $(BENCH_CFLAGS)
+bench_explore_runs_LDADD = libweft.la
+bench_explore_runs_LDFLAGS = -no-install

@@ -79,4 +79,8 @@ run "$build/bench/io"
 for mode in auto canary page; do
     run "$build/bench/memory" $mode
 done
+echo
+echo "exploration runs (3 tasks, about 100 schedule points each):"
+run "$build/bench/explore_runs"
+run "$build/bench/trace"
 exit $status

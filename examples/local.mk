@@ -6,6 +6,9 @@ examples_racy_LDADD = libweft.la
 examples_groups_LDADD = libweft.la
 examples_timeouts_LDADD = libweft.la
 examples_start_LDADD = libweft.la
+# -no-install: a real binary, not a libtool wrapper script, so that
+# weft-explore runs it at the cost of one exec.
+examples_racy_LDFLAGS = -no-install
 
 # The echo server (issue 12): its server part is shared with the I/O
 # load tests and the benchmarks.

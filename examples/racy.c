@@ -6,7 +6,7 @@
  * seed always gives the same interleaving, so a lost update found once is
  * replayed forever by its seed:
  *
- *   WEFT_BACKEND=sim WEFT_SEED=1 ./racy    # loses a deposit; seed 2 does not
+ *   WEFT_BACKEND=sim WEFT_SEED=1 ./racy    # loses a deposit; seed 5 does not
  *   ./racy                                  # the real backend
  *
  * It prints the order of the tellers' steps and the final balance, and

@@ -14,5 +14,7 @@
 #include "weft/thread.h"
 #include "weft/io.h"
 #include "weft/leak.h"
+#include "weft/sim.h"
+#include "weft/trace.h"
 
 #endif

@@ -1,7 +1,9 @@
 /* sim/backend_sim.c: the simulator backend. A virtual clock that only
  * moves when no task can run (it jumps to the next timer, trio's
- * autojump), and a strategy that makes every scheduling choice from the
- * run's seed. Nothing here reads the real clock or real randomness. */
+ * autojump), and a strategy that makes every scheduling choice (next
+ * task, timer ties, run_sync delays) from the run's seed, each appended
+ * to the run's decision log. Nothing here reads the real clock or real
+ * randomness; weft_random is a stream of its own. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,20 +13,38 @@
 
 #include "backend.h"
 #include "conf.h"
+#include "decision.h"
 #include "prng.h"
+#include "report.h"
 #include "sched.h"
+#include "serve.h"
 #include "strategy.h"
 #include "thread.h"
 
 struct sim_state {
     weft_time now;
     const struct weft__strategy_ops *strategy;
-    void *strategy_state; /* owned by the strategy */
-    bool io_warned;       /* the -ENOTSUP of I/O was explained */
+    void *strategy_run;             /* owned by the strategy */
+    const char *spec;               /* the strategy string (borrowed) */
+    struct weft__run_report *report; /* borrowed: the explorer's, or NULL */
+    uint64_t nchoices;              /* choices made so far */
+    bool io_warned;                 /* the -ENOTSUP of I/O was explained */
 };
 
 static struct sim_state *state_of(struct weft__rt *rt) {
     return rt->backend_state;
+}
+
+/* The bounds an explorer asked for become the scheduler's limits. */
+static void apply_report(struct weft__rt *rt, struct sim_state *s,
+                         struct weft__run_report *r) {
+    s->report = r;
+    if (!r) return;
+    r->ran = true;
+    r->seed = rt->cfg->seed;
+    snprintf(r->strategy, sizeof r->strategy, "%s", s->spec);
+    if (r->step_limit) rt->step_limit = r->step_limit;
+    if (r->time_limit) rt->time_limit = r->time_limit;
 }
 
 static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
@@ -33,30 +53,74 @@ static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
     const char *params;
     /* The name and parameters were checked with the rest of the
      * configuration (src/conf.c), whichever the backend. */
-    s->strategy = weft__strategy_find(cfg->strategy ? cfg->strategy : "random",
-                                      &params);
+    s->spec = cfg->strategy ? cfg->strategy : "random";
+    s->strategy = weft__strategy_find(s->spec, &params);
     weft__assert(s->strategy);
-    int rc = s->strategy->init(&s->strategy_state, cfg->seed, params);
+    int rc = s->strategy->init(&s->strategy_run, cfg->seed, params);
     if (rc) {
         weft__assert(rc == -ENOMEM);
         free(s);
         return rc;
     }
     rt->backend_state = s;
+    apply_report(rt, s, weft__report_begin());
     return 0;
 }
 
 static void sim_fini(struct weft__rt *rt) {
     struct sim_state *s = state_of(rt);
-    s->strategy->fini(s->strategy_state);
+    s->strategy->fini(s->strategy_run);
     free(s);
 }
 
 static weft_time sim_now(struct weft__rt *rt) { return state_of(rt)->now; }
 
+/* Asks the strategy and logs the answer (when an explorer listens). */
+static size_t decide(struct sim_state *s, struct weft__choice *c) {
+    c->step = s->nchoices++;
+    size_t k = s->strategy->choose(s->strategy_run, c);
+    weft__assert(k < c->n);
+    struct weft__decision d = {
+        .n = (uint32_t)c->n,
+        .pick = (uint32_t)k,
+        .base = (uint32_t)weft__choice_default(c),
+        .kind = (uint8_t)c->kind,
+        .stay = c->kind == WEFT__CHOICE_TASK && c->stay < c->n,
+        .preempt = c->kind == WEFT__CHOICE_TASK && c->stay < c->n &&
+                   k != c->stay,
+    };
+    if (s->report && !weft__dlog_push(&s->report->log, &d)) {
+        s->report->log_lost = true;
+    }
+    return k;
+}
+
+static uint64_t runq_id(const struct weft__choice *c, size_t i) {
+    const struct weft__rt *rt = c->ctx;
+    return rt->runq[(rt->runq_head + i) & (rt->runq_cap - 1)]->id;
+}
+
 static size_t sim_pick_next(struct weft__rt *rt, size_t n) {
-    struct sim_state *s = state_of(rt);
-    return s->strategy->choose(s->strategy_state, n);
+    struct weft__choice c = {.kind = WEFT__CHOICE_TASK, .n = n,
+                             .id = runq_id, .ctx = rt,
+                             .last_id = rt->last_id,
+                             .left = (enum weft__left)rt->last_left,
+                             .stay = n};
+    if (c.left == WEFT__LEFT_POINT || c.left == WEFT__LEFT_YIELD) {
+        /* it went to the back of the queue: search from there */
+        for (size_t i = n; i-- > 0;) {
+            if (runq_id(&c, i) == rt->last_id) {
+                c.stay = i;
+                break;
+            }
+        }
+    }
+    return decide(state_of(rt), &c);
+}
+
+static size_t sim_timer_tie(struct weft__rt *rt, size_t n) {
+    struct weft__choice c = {.kind = WEFT__CHOICE_TIMER, .n = n, .stay = n};
+    return decide(state_of(rt), &c);
 }
 
 static void sim_wait_external(struct weft__rt *rt, weft_time deadline) {
@@ -72,17 +136,24 @@ static void job_timer_fire(struct weft__timer *tm) {
     weft__job_done(container_of(tm, struct weft__job, timer));
 }
 
+/* The virtual delays a run_sync job may take under sim: a bounded
+ * choice, so DFS enumerates them and replay follows them. */
+static const weft_time delays[] = {1 * WEFT_USEC, 10 * WEFT_USEC,
+                                   100 * WEFT_USEC, 1 * WEFT_MSEC};
+
 /* run_sync under sim: fn runs now, on the caller's stack but outside the
  * runtime (as on a worker thread: weft calls in it are misuse under both
- * backends), and its completion is a timer 1 us to 1 ms ahead, drawn
- * from the strategy so that it replays and its order is explored. */
+ * backends), and its completion is a timer one of `delays` ahead, chosen
+ * by the strategy so that it replays and its order is explored. */
 static int sim_offload(struct weft__rt *rt, struct weft__job *j) {
     struct sim_state *s = state_of(rt);
     weft__tls_rt = NULL;
     j->result = j->fn(j->arg);
     weft__tls_rt = rt;
-    uint64_t us = s->strategy->draw(s->strategy_state) % 1000 + 1;
-    weft__timer_arm(rt, &j->timer, s->now + (weft_time)us * WEFT_USEC,
+    struct weft__choice c = {.kind = WEFT__CHOICE_DELAY,
+                             .n = sizeof delays / sizeof delays[0]};
+    c.stay = c.n;
+    weft__timer_arm(rt, &j->timer, s->now + delays[decide(s, &c)],
                     job_timer_fire);
     return 0;
 }
@@ -98,7 +169,7 @@ static int sim_check_config(const char *key, const char *name,
     int rc = st ? st->init(&state, 0, params) : -EINVAL;
     if (rc == 0) st->fini(state);
     if (rc != -EINVAL) return rc;
-    return weft__config_refuse(name, value, true, weft__strategy_names() + 1);
+    return weft__config_refuse(name, value, true, weft__strategy_names());
 }
 
 /* Until the simulated network exists, nothing under sim touches a real
@@ -121,9 +192,20 @@ static void sim_io_stop(struct weft__rt *rt, struct weft__io *w) {
     (void)w;
 }
 
-static uint64_t sim_timer_tiebreak(struct weft__rt *rt) {
+static void sim_run_end(struct weft__rt *rt, int rc) {
     struct sim_state *s = state_of(rt);
-    return s->strategy->draw(s->strategy_state);
+    struct weft__run_report *r = s->report;
+    if (!r) return;
+    r->rc = rc;
+    r->nleaks = weft_leaks(NULL, 0);
+    r->log.steps = rt->steps;
+    if (rc == -ELOOP && r->kind == WEFT_FAILURE_NONE) {
+        r->kind = WEFT_FAILURE_LIVELOCK;
+        snprintf(r->message, sizeof r->message,
+                 "no end after %llu steps, virtual time %.3f s",
+                 (unsigned long long)rt->steps, (double)s->now / WEFT_SEC);
+    }
+    weft__report_end(r);
 }
 
 static uint64_t sim_random_seed(struct weft__rt *rt) {
@@ -146,7 +228,9 @@ const struct weft__backend_ops weft__backend_sim = {
     .offload = sim_offload,
     .io_start = sim_io_start,
     .io_stop = sim_io_stop,
-    .timer_tiebreak = sim_timer_tiebreak,
+    .timer_tie = sim_timer_tie,
+    .run_end = sim_run_end,
+    .before_run = weft__serve,
     .random_seed = sim_random_seed,
     .sched_points = true,
 };

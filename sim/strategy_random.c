@@ -1,5 +1,6 @@
 /* sim/strategy_random.c: the "random" strategy: every choice uniform
- * from one xoshiro256** stream seeded by splitmix64(seed). */
+ * among its options, from one xoshiro256** stream seeded by
+ * splitmix64(seed). Runs are independent: the campaign half is plain. */
 #include "config.h"
 
 #include <errno.h>
@@ -21,22 +22,28 @@ static int random_init(void **state, uint64_t seed, const char *params) {
     return 0;
 }
 
-static size_t random_choose(void *state, size_t n) {
+static size_t random_choose(void *state, const struct weft__choice *c) {
     struct random_state *r = state;
-    return weft__xoshiro_below(r->s, n);
-}
-
-static uint64_t random_draw(void *state) {
-    struct random_state *r = state;
-    return weft__xoshiro_next(r->s);
+    return weft__xoshiro_below(r->s, c->n);
 }
 
 static void random_fini(void *state) { free(state); }
+
+static int random_campaign_init(void **camp, const char *spec) {
+    const char *params;
+    weft__strategy_find(spec, &params);
+    if (params) return -EINVAL;
+    return weft__campaign_plain_init(camp, spec);
+}
 
 const struct weft__strategy_ops weft__strategy_random = {
     .name = "random",
     .init = random_init,
     .choose = random_choose,
-    .draw = random_draw,
     .fini = random_fini,
+    .campaign_init = random_campaign_init,
+    .next = weft__campaign_plain_next,
+    .learn = weft__campaign_plain_learn,
+    .describe = weft__campaign_plain_describe,
+    .campaign_fini = weft__campaign_plain_fini,
 };

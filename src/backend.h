@@ -52,7 +52,9 @@ struct weft__backend_ops {
      * CLOCK_MONOTONIC_COARSE): for stamps in reports, not for timers. */
     weft_time (*now_coarse)(struct weft__rt *rt);
     /* The scheduling decision: index in [0, n) of the runnable task to
-     * run next, counted from the oldest. Not called when fifo is set. */
+     * run next, counted from the oldest (rt->runq from runq_head is in
+     * age order; rt->last_id and last_left say who ran last and how it
+     * left). Not called when fifo is set. */
     size_t (*pick_next)(struct weft__rt *rt, size_t n);
     /* Checks a setting this backend reads, for every backend built in,
      * whichever runs: a value is refused or accepted alike under both.
@@ -73,7 +75,8 @@ struct weft__backend_ops {
      * hands the job back on the runtime's thread through weft__job_done
      * (src/thread.h). 0, or -errno when nothing could start it (fn did
      * not run). real: a worker thread of the pool; sim: inline at once,
-     * outside the runtime, done after a seeded virtual delay. */
+     * outside the runtime, done after a virtual delay the strategy
+     * chooses. */
     int (*offload)(struct weft__rt *rt, struct weft__job *job);
     /* At weft_run's end: waits for every offloaded job still running and
      * returns once no other thread will post (weft__remote_post) again.
@@ -86,9 +89,17 @@ struct weft__backend_ops {
     int (*io_start)(struct weft__rt *rt, struct weft__io *w);
     /* Stops watching w (before its fd is closed); no-op if not started. */
     void (*io_stop)(struct weft__rt *rt, struct weft__io *w);
-    /* Orders timers due at the same instant. real: arming order; sim: a
-     * seeded draw, so ties are explored. */
-    uint64_t (*timer_tiebreak)(struct weft__rt *rt);
+    /* Which of n >= 2 timers due at the same instant (in arming order)
+     * fires first. NULL (real): arming order; sim: the strategy's. */
+    size_t (*timer_tie)(struct weft__rt *rt, size_t n);
+    /* NULL, or called at the end of weft_run with its result, outside
+     * the runtime (sim: reports the run to an explorer). */
+    void (*run_end)(struct weft__rt *rt, int rc);
+    /* NULL, or called by weft_run with the resolved configuration
+     * before anything is built (sim: under weft-explore the process
+     * becomes a fork server, and returns here in each child with that
+     * run's seed and strategy; sim/serve.c). */
+    void (*before_run)(weft_config *cfg);
     /* Seed of weft_random's stream. */
     uint64_t (*random_seed)(struct weft__rt *rt);
     /* Whether weft_sched_point is a schedule point (sim) or free (real). */

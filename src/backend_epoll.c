@@ -201,10 +201,6 @@ static weft_time epoll_now_coarse(struct weft__rt *rt) {
     return (weft_time)ts.tv_sec * WEFT_SEC + ts.tv_nsec;
 }
 
-static uint64_t epoll_timer_tiebreak(struct weft__rt *rt) {
-    return rt->timer_seq++;
-}
-
 static uint64_t epoll_random_seed(struct weft__rt *rt) {
     uint64_t seed;
     if (getrandom(&seed, sizeof seed, 0) != sizeof seed) {
@@ -228,7 +224,6 @@ const struct weft__backend_ops weft__backend_epoll = {
     .offload_drain = epoll_offload_drain,
     .io_start = epoll_io_start,
     .io_stop = epoll_io_stop,
-    .timer_tiebreak = epoll_timer_tiebreak,
     .random_seed = epoll_random_seed,
     .sched_points = false,
 };

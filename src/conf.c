@@ -85,11 +85,9 @@ static int check_strategy(const char *name, const char *spec) {
     return check_backend_setting("strategy", name, spec);
 }
 
+/* Whether the file can be created is known only when the run opens it. */
 static int check_trace(const char *name, const char *path) {
-    if (!*path) return weft__config_refuse(name, path, true, "a file path");
-    fprintf(stderr, "weft: trace recording (%s) is not available in this "
-                    "version of weft\n", name);
-    return -ENOTSUP;
+    return *path ? 0 : weft__config_refuse(name, path, true, "a file path");
 }
 
 static int check_stack_size(size_t size) {
@@ -118,7 +116,7 @@ static int check_slow(const char *name, uint64_t ms) {
     return weft__config_refuse(name, v, false, accepted);
 }
 
-static int check_fields(const weft_config *cfg) {
+int weft__config_check(const weft_config *cfg) {
     if (cfg->backend != WEFT_BACKEND_REAL && cfg->backend != WEFT_BACKEND_SIM) {
         return refuse_int("weft_config.backend", cfg->backend,
                           "WEFT_BACKEND_REAL, WEFT_BACKEND_SIM");
@@ -139,6 +137,25 @@ static int check_fields(const weft_config *cfg) {
     }
     if (cfg->trace_path) return check_trace("weft_config.trace_path",
                                             cfg->trace_path);
+    return 0;
+}
+
+/* WEFT_SEED and WEFT_STRATEGY ask for the simulator: without
+ * WEFT_BACKEND they select it; with WEFT_BACKEND=real they would be
+ * silently ignored, so they are refused. */
+static int sim_asked(weft_config *cfg, const char *backend) {
+    const char *var = getenv("WEFT_SEED") ? "WEFT_SEED" : "WEFT_STRATEGY";
+    const char *v = getenv(var);
+    if (!v) return 0;
+    if (!backend) {
+        cfg->backend = WEFT_BACKEND_SIM;
+    } else if (!strcmp(backend, "real")) {
+        return weft__config_refuse(var, v, true,
+                                   "only under the simulator "
+                                   "(WEFT_BACKEND=sim, or WEFT_BACKEND "
+                                   "unset); WEFT_BACKEND=real has no seed "
+                                   "or strategy");
+    }
     return 0;
 }
 
@@ -163,6 +180,8 @@ static int apply_env(weft_config *cfg) {
         if (rc) return rc;
         cfg->strategy = v;
     }
+    int rc = sim_asked(cfg, getenv("WEFT_BACKEND"));
+    if (rc) return rc;
     if ((v = getenv("WEFT_TRACK_LEAKS"))) {
         if (strcmp(v, "0") && strcmp(v, "1")) {
             return weft__config_refuse("WEFT_TRACK_LEAKS", v, true,
@@ -181,7 +200,11 @@ static int apply_env(weft_config *cfg) {
         }
         cfg->slow_task_ms = (uint32_t)ms;
     }
-    if ((v = getenv("WEFT_TRACE"))) return check_trace("WEFT_TRACE", v);
+    if ((v = getenv("WEFT_TRACE"))) {
+        rc = check_trace("WEFT_TRACE", v);
+        if (rc) return rc;
+        cfg->trace_path = v;
+    }
     return 0;
 }
 
@@ -200,7 +223,7 @@ int weft__config_resolve(const weft_config *in, weft_config *out) {
     } else {
         weft_config_init(out);
     }
-    int rc = check_fields(out);
+    int rc = weft__config_check(out);
     if (!rc) rc = apply_env(out);
     return rc ? rc : check_built(out);
 }

@@ -9,8 +9,7 @@
 /* Sets *out to *in (NULL: the defaults) overridden by the WEFT_*
  * environment, after checking every field and every variable. 0,
  * -EINVAL (a bad value: one line on stderr names the field or variable,
- * the value and what is accepted), -ENOTSUP (a trace was asked for) or
- * -ENOMEM. */
+ * the value and what is accepted) or -ENOMEM. */
 int weft__config_resolve(const weft_config *in, weft_config *out);
 
 /* Prints the one refusal line, weft: NAME=VALUE is not valid; accepted:
@@ -18,5 +17,9 @@ int weft__config_resolve(const weft_config *in, weft_config *out);
  * check_config too. */
 int weft__config_refuse(const char *name, const char *value, bool text,
                         const char *accepted);
+
+/* Checks the fields of cfg only, without the environment (an in-process
+ * exploration sets seed and strategy itself). 0, -EINVAL, -ENOTSUP. */
+int weft__config_check(const weft_config *cfg);
 
 #endif

@@ -24,6 +24,7 @@
 
 #include "fork.h"
 #include "sched.h"
+#include "trace.h"
 
 #define ALTSTACK_SIZE ((size_t)64 * 1024)
 #define SP_SLACK ((uintptr_t)64 * 1024)
@@ -102,6 +103,7 @@ WEFT__NORETURN static void report(const struct weft__task *t) {
 
 static void on_segv(int sig, siginfo_t *si, void *uc) {
     struct weft__rt *rt = weft__rt_current();
+    weft__trace_flush_signal(); /* whatever the fault, keep the trace */
     if (!rt && weft__fork_inherited()) { /* maybe not ours: a hint */
         put("weft: segmentation fault in a process forked inside a weft "
             "task: did it return from the task function? It must not use "
@@ -126,7 +128,32 @@ static void install_handler(void) {
     sigaction(SIGSEGV, &sa, &previous);
 }
 
+/* The signal stack stays installed after a runtime ends when the thread
+ * had none before: the next runtime on the thread takes it over without
+ * a system call (an explorer makes thousands of runs). Removed and
+ * unmapped at thread exit. */
+static __thread void *kept;
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+
+static void drop_kept(void *unused) {
+    (void)unused;
+    if (!kept) return;
+    stack_t off = {.ss_flags = SS_DISABLE};
+    sigaltstack(&off, NULL);
+    munmap(kept, ALTSTACK_SIZE);
+    kept = NULL;
+}
+
+static void make_kept_key(void) { pthread_key_create(&kept_key, drop_kept); }
+
 int weft__overflow_init(struct weft__rt *rt) {
+    if (kept) {
+        rt->altstack = kept;
+        rt->old_altstack = (stack_t){.ss_flags = SS_DISABLE};
+        kept = NULL;
+        return 0; /* the handler is installed since the first runtime */
+    }
     void *mem = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) return -ENOMEM;
@@ -143,6 +170,12 @@ int weft__overflow_init(struct weft__rt *rt) {
 }
 
 void weft__overflow_fini(struct weft__rt *rt) {
+    if (rt->old_altstack.ss_flags & SS_DISABLE) {
+        kept = rt->altstack;
+        pthread_once(&kept_once, make_kept_key);
+        pthread_setspecific(kept_key, kept); /* non-NULL: drop at exit */
+        return;
+    }
     sigaltstack(&rt->old_altstack, NULL);
     munmap(rt->altstack, ALTSTACK_SIZE);
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sched.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,17 +49,26 @@ void weft__make_runnable(struct weft__rt *rt, struct weft__task *t) {
     rt->runq[(rt->runq_head + rt->runq_len++) & (rt->runq_cap - 1)] = t;
 }
 
-/* Takes the i-th oldest runnable task; the oldest fills its slot. */
+/* Takes the i-th oldest runnable task; the i older ones move up one
+ * slot, so index order stays age order for the next choice. */
 static struct weft__task *runq_take(struct weft__rt *rt, size_t i) {
     size_t mask = rt->runq_cap - 1;
-    struct weft__task *head = rt->runq[rt->runq_head];
-    rt->runq_head = (rt->runq_head + 1) & mask;
+    size_t h = rt->runq_head;
+    struct weft__task *t = rt->runq[(h + i) & mask];
+    for (; i > 0; i--) rt->runq[(h + i) & mask] = rt->runq[(h + i - 1) & mask];
+    rt->runq_head = (h + 1) & mask;
     rt->runq_len--;
-    if (i == 0) return head;
-    struct weft__task **slot = &rt->runq[(rt->runq_head + i - 1) & mask];
-    struct weft__task *t = *slot;
-    *slot = head;
     return t;
+}
+
+/* The task leaving the CPU, for the strategy: how it left. */
+static void note_leaving(struct weft__rt *rt, const struct weft__task *self) {
+    rt->last_id = self->id;
+    rt->last_left = self->state == WEFT__TASK_DONE    ? WEFT__LEFT_END
+                    : self->state != WEFT__TASK_RUNNABLE ? WEFT__LEFT_BLOCK
+                    : rt->yielding                    ? WEFT__LEFT_YIELD
+                                                      : WEFT__LEFT_POINT;
+    rt->yielding = false;
 }
 
 static struct weft__task *pick(struct weft__rt *rt) {
@@ -69,6 +79,7 @@ static struct weft__task *pick(struct weft__rt *rt) {
     rt->steps++;
     struct weft__task *t = runq_take(rt, i);
     t->state = WEFT__TASK_RUNNING;
+    weft__trace_switch(rt, t);
     return t;
 }
 
@@ -81,6 +92,7 @@ WEFT__NORETURN static void report_canary(const struct weft__task *t) {
             "memory below it may be corrupt). Raise weft_config.stack_size "
             "or use WEFT_STACK_GUARD_PAGE to stop at the faulting write.\n",
             t->name ? t->name : "?", (unsigned long long)t->id, t->stack.size);
+    weft__trace_flush_signal();
     abort();
 }
 
@@ -118,7 +130,8 @@ static void leave_current(struct weft__rt *rt, bool dying) {
     if (unlikely(!weft__stack_canary_ok(&self->stack))) report_canary(self);
     if (unlikely(rt->slow_ns)) weft__slow_check(rt, self);
     struct weft__task *next = NULL;
-    if (rt->runq_len && rt->budget) {
+    note_leaving(rt, self);
+    if (rt->runq_len && rt->budget && !rt->stop) {
         rt->budget--;
         next = pick(rt);
         if (next == self) return;
@@ -187,8 +200,23 @@ bool weft__scope_chain_cancelled(weft_scope *s) {
     return cancelled;
 }
 
+/* Out of line, so that the common answer needs no stack frame. */
+__attribute__((noinline, cold)) static bool cancel_seen(struct weft__task *t) {
+    weft__trace_task(t->rt, WEFT_EV_CANCELLED, t, 0);
+    return true;
+}
+
 bool weft__task_cancelled(struct weft__task *t) {
-    return weft__scope_chain_cancelled(t->scope_top);
+    if (likely(!weft__scope_chain_cancelled(t->scope_top))) return false;
+    return cancel_seen(t);
+}
+
+int weft__yield(void) {
+    struct weft__rt *rt = weft__tls_rt;
+    if (rt) rt->yielding = true; /* else reschedule reports the misuse */
+    int rc = weft__checkpoint();
+    weft__tls_rt->yielding = false;
+    return rc;
 }
 
 int weft__checkpoint(void) {
@@ -215,7 +243,7 @@ struct weft__wait *weft__waitq_first(const struct weft__waitq *q) {
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
                      weft_time deadline, void (*fire)(struct weft__timer *)) {
     tm->deadline = deadline;
-    tm->tiebreak = rt->backend->timer_tiebreak(rt);
+    tm->tiebreak = rt->timer_seq++;
     tm->fire = fire;
     weft__timers_push(&rt->timers, tm);
 }
@@ -249,6 +277,7 @@ int weft__park(struct weft__waitq *q, struct weft__wait *w,
     if (deadline != WEFT_NEVER) {
         weft__timer_arm(rt, &t->park_timer, deadline, park_timer_fire);
     }
+    weft__trace_park(rt, w);
     leave_current(rt, false);
     return w->result;
 }
@@ -265,6 +294,7 @@ void weft__wake(struct weft__wait *w, int result) {
     weft__timer_disarm(rt, &t->park_timer);
     t->wait = NULL;
     w->result = result;
+    weft__trace_wake(rt, t, result);
     weft__make_runnable(rt, t);
 }
 
@@ -304,35 +334,27 @@ void weft__task_switch_away_dead(struct weft__rt *rt) {
     weft__assert_fail("a dead task was resumed", __FILE__, __LINE__);
 }
 
+/* Timers due at one instant fire in arming order, unless the backend
+ * chooses (sim: a choice of the strategy, so ties are explored). */
+#define MAX_TIED 16
+
+static struct weft__timer *next_due(struct weft__rt *rt) {
+    struct weft__timer *tied[MAX_TIED];
+    if (!rt->backend->timer_tie || !rt->timers.root->child) {
+        return rt->timers.root;
+    }
+    size_t n = weft__timers_tied(&rt->timers, tied, MAX_TIED);
+    return n > 1 ? tied[rt->backend->timer_tie(rt, n)] : tied[0];
+}
+
 static void fire_due_timers(struct weft__rt *rt) {
     if (!rt->timers.root) return;
     weft_time now = rt->backend->now(rt);
     while (rt->timers.root && rt->timers.root->deadline <= now) {
-        struct weft__timer *tm = rt->timers.root;
+        struct weft__timer *tm = next_due(rt);
         weft__timers_erase(&rt->timers, tm);
+        weft__trace_timer(rt, tm->deadline);
         tm->fire(tm);
-    }
-}
-
-static void report_deadlock(struct weft__rt *rt) {
-    char run[128];
-    weft__describe_run(run, sizeof run);
-    fprintf(stderr,
-            "weft: deadlock: %zu task(s) blocked and nothing can wake them "
-            "(no runnable task, timer, thread or I/O)%s\n",
-            rt->ntasks, run);
-    struct weft__list *n;
-    for (n = rt->tasks.next; n != &rt->tasks; n = n->next) {
-        const struct weft__task *t =
-            container_of(n, struct weft__task, all_node);
-        const struct weft__waitq *q = t->wait ? t->wait->q : NULL;
-        fprintf(stderr, "  task '%s' (id %llu) waits on %s %p",
-                t->name ? t->name : "?", (unsigned long long)t->id,
-                q ? q->kind : "nothing", q ? q->obj : NULL);
-        if (q && q->site && q->site->file) {
-            fprintf(stderr, " created at %s:%d", q->site->file, q->site->line);
-        }
-        fputc('\n', stderr);
     }
 }
 
@@ -368,17 +390,44 @@ void weft__remote_deliver(struct weft__rt *rt) {
  * (timers and I/O); 64 keeps a two-task ping-pong off the loop's path. */
 #define MIN_BATCH 64
 
+void weft__sched_stop(struct weft__rt *rt, int code) {
+    rt->stop = code;
+    struct weft__task *t = rt->current;
+    if (!t) return;
+    t->state = WEFT__TASK_PARKED; /* on nothing: abandoned with the run */
+    t->wait = NULL;
+    leave_current(rt, false);
+    weft__assert_fail("a stopped task was resumed", __FILE__, __LINE__);
+}
+
+/* A bound of the run passed (livelock): says so and stops it. */
+static int stop_livelock(struct weft__rt *rt, const char *what) {
+    char run[128];
+    weft__describe_run(run, sizeof run);
+    fprintf(stderr, "weft: livelock: the run passed its %s bound with %zu "
+                    "task(s) alive%s\n", what, rt->ntasks, run);
+    rt->stop = -ELOOP;
+    return -ELOOP;
+}
+
 int weft__sched_loop(struct weft__rt *rt) {
     for (;;) {
         if (rt->zombie) reap(rt);
         if (rt->ntasks == 0) return 0;
+        if (unlikely(rt->stop)) return rt->stop;
+        if (unlikely(rt->steps > rt->step_limit)) {
+            return stop_livelock(rt, "step");
+        }
         fire_due_timers(rt);
         if (rt->runq_len == 0) {
             weft_time next = weft__timers_next(&rt->timers);
             if (next == WEFT_NEVER && rt->nexternal == 0) {
-                report_deadlock(rt);
+                weft__deadlock_report(rt);
                 rt->deadlocked = true;
                 return -EDEADLK;
+            }
+            if (next != WEFT_NEVER && next > rt->time_limit) {
+                return stop_livelock(rt, "virtual-time");
             }
             rt->backend->wait_external(rt, next);
             weft__remote_deliver(rt);

@@ -28,6 +28,7 @@
 #include "leak.h"
 #include "list.h"
 #include "stack.h"
+#include "strategy.h"
 #include "timer.h"
 #include "weft/cancel.h"
 #include "weft/task.h"
@@ -92,6 +93,7 @@ struct weft__rt {
     const weft_config *cfg;      /* borrowed for the run */
     struct weft__ctx loop_ctx;   /* the scheduler loop, on the caller's stack */
     struct weft__task *current;  /* running task, NULL in the loop */
+    struct weft__trace *trace;   /* owned: the recorder, NULL when off */
     struct weft__task **runq;    /* owned ring of runnable tasks */
     size_t runq_cap;             /* >= ntasks, reserved at spawn */
     size_t runq_head;
@@ -111,7 +113,16 @@ struct weft__rt {
     struct weft__task *root;
     size_t nexternal;            /* pending thread jobs and fd waits:
                                     events that may still wake a task */
-    uint64_t timer_seq;          /* real: arming order of timers */
+    uint64_t timer_seq;          /* arming order of timers (tiebreak) */
+    uint64_t last_id;            /* the task that left the CPU last */
+    int last_left;               /* how: enum weft__left (strategy.h) */
+    bool yielding;               /* in weft_yield: a strategy may let
+                                    the others run first (pct) */
+    uint64_t step_limit;         /* past it the run stops: livelock */
+    weft_time time_limit;        /* a timer past it: livelock */
+    int stop;                    /* set: the run stops with this code
+                                    (-ELOOP livelock, or a failed
+                                    WEFT_ASSERT under exploration) */
     uint64_t rand_state[4];      /* weft_random's xoshiro256** stream */
     int root_result;
     struct weft__leak_state leaks; /* tracked and leaked objects */
@@ -197,6 +208,9 @@ bool weft__task_cancelled(struct weft__task *t);
 
 /* A checkpoint: schedule point, then -ECANCELED or 0. */
 int weft__checkpoint(void);
+/* weft_yield: a checkpoint that tells the strategy the task waits for
+ * the others (a polling loop), not only offers a schedule point. */
+int weft__yield(void);
 
 /* Called by cancel.c when scope s becomes cancelled: wakes the parked,
  * cancellable tasks whose innermost scope is s. */
@@ -221,9 +235,20 @@ void weft__tasks_abandon(struct weft__rt *rt);
  * reports it when it ran longer than rt->slow_ns, starts the next slice
  * (slow.c). Called only when rt->slow_ns is set. */
 void weft__slow_check(struct weft__rt *rt, struct weft__task *t);
+/* Stops the run: the loop returns code (negative) as soon as it runs,
+ * and the tasks are abandoned as at a deadlock. Called from a task, it
+ * never returns (the task is abandoned where it stands). */
+void weft__sched_stop(struct weft__rt *rt, int code);
+/* Prints the report of a deadlock and records it (deadlock.c). */
+void weft__deadlock_report(struct weft__rt *rt);
 
 /* Runs the scheduler loop until the root task ended (sched.c). */
 int weft__sched_loop(struct weft__rt *rt);
+
+/* weft_run without the environment, cfg used as given (an in-process
+ * exploration decides its own seeds). Not inside a runtime (runtime.c). */
+int weft__run_exact(const weft_config *cfg, int (*main_fn)(void *),
+                    void *arg);
 
 /* The seed and step for assertion messages (runtime.c). */
 void weft__describe_run(char *buf, size_t n);

@@ -1,11 +1,13 @@
 /* src/stack.c: slabs of task stacks (see stack.h for the layout).
  * Invariant: a stack is either in use by exactly one task or on the
- * free list; slabs are unmapped only at the pool's fini. */
+ * free list; slabs stay mapped after the pool's fini, as the thread's
+ * spare pool, until a pool of another geometry or the thread's exit. */
 #include "config.h"
 
 #include "stack.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,15 +49,55 @@ static size_t pretended_map_limit; /* tests: 0, or the limit to assume */
 
 void weft__stacks_pretend_map_limit(size_t n) { pretended_map_limit = n; }
 
+/* The kernel's limit, read once per process: a run after the first
+ * makes no system call. */
 static size_t read_max_map_count(void) {
+    static size_t kernel_limit;
     if (pretended_map_limit) return pretended_map_limit;
+    size_t limit = __atomic_load_n(&kernel_limit, __ATOMIC_RELAXED);
+    if (limit) return limit;
     FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
     unsigned long v = 65530;
     if (f) {
         if (fscanf(f, "%lu", &v) != 1) v = 65530;
         fclose(f);
     }
+    __atomic_store_n(&kernel_limit, (size_t)v, __ATOMIC_RELAXED);
     return v;
+}
+
+/* The last pool of this thread, kept mapped after its runtime ended so
+ * that the next runtime of the same geometry adopts it without a system
+ * call (an explorer makes thousands of runs). Unmapped when a pool of
+ * another geometry is made, and at thread exit. */
+static __thread struct weft__stacks spare;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void unmap_slabs(struct weft__slab *s);
+
+static void drop_spare(void *unused) {
+    (void)unused;
+    unmap_slabs(spare.slabs);
+    memset(&spare, 0, sizeof spare);
+}
+
+static void make_spare_key(void) { pthread_key_create(&spare_key, drop_spare); }
+
+static bool adopt_spare(struct weft__stacks *p) {
+    if (!spare.slabs) return false;
+    if (spare.size != p->size || spare.stride != p->stride ||
+        spare.guard_mode != p->guard_mode ||
+        spare.guard_budget != p->guard_budget) {
+        drop_spare(NULL);
+        return false;
+    }
+    p->slabs = spare.slabs;
+    p->free = spare.free;
+    p->ncarved = spare.ncarved;
+    p->nguarded = spare.nguarded;
+    memset(&spare, 0, sizeof spare);
+    return true;
 }
 
 void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
@@ -72,6 +114,7 @@ void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     if (guard_mode == WEFT_STACK_GUARD_AUTO) {
         p->guard_budget = read_max_map_count() / 8;
     }
+    adopt_spare(p);
 }
 
 static void unregister_slab(struct weft__slab *s) {
@@ -82,8 +125,7 @@ static void unregister_slab(struct weft__slab *s) {
 #endif
 }
 
-void weft__stacks_fini(struct weft__stacks *p) {
-    struct weft__slab *s = p->slabs;
+static void unmap_slabs(struct weft__slab *s) {
     while (s) {
         struct weft__slab *next = s->next;
         unregister_slab(s);
@@ -91,6 +133,26 @@ void weft__stacks_fini(struct weft__stacks *p) {
         free(s);
         s = next;
     }
+}
+
+static void carve(const struct weft__stacks *p, const struct weft__slab *s,
+                  size_t i, struct weft__stack *st);
+
+/* Every stack ever carved is free now (the runtime ended; stacks of
+ * tasks abandoned at a deadlock included): the pool becomes the spare. */
+void weft__stacks_fini(struct weft__stacks *p) {
+    drop_spare(NULL);
+    spare = *p;
+    spare.free = NULL;
+    for (struct weft__slab *s = p->slabs; s; s = s->next) {
+        for (size_t i = 0; i < s->ncarved; i++) {
+            struct weft__stack st;
+            carve(p, s, i, &st);
+            weft__stack_put(&spare, &st);
+        }
+    }
+    pthread_once(&spare_once, make_spare_key);
+    pthread_setspecific(spare_key, &spare); /* non-NULL: drop at exit */
     p->slabs = NULL;
     p->free = NULL;
 }

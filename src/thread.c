@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "thread.h"
+#include "trace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,8 @@ void weft__job_done(struct weft__job *j) {
     weft__list_erase(&j->live);
     j->rt->nexternal--;
     j->done = true;
-    /* The caller was cancelled and left: the result is dropped here (the
-     * trace's "thread complete, result dropped" event, once traces). */
+    weft__trace_obj(j->rt, WEFT_EV_SYNC_DONE, 0, j, j->result);
+    /* The caller was cancelled and left: the result is dropped here. */
     if (j->abandoned) {
         job_free(j);
         return;
@@ -35,15 +36,16 @@ void weft__job_done(struct weft__job *j) {
 void weft__threads_fini(struct weft__rt *rt) {
     if (rt->backend->offload_drain) rt->backend->offload_drain(rt);
     weft__remote_deliver(rt); /* what was posted after the loop ended */
-    /* Left: abandoned jobs whose completion is a timer (sim). */
+    /* Left: abandoned jobs whose completion is a timer (sim), and the
+     * jobs of tasks a stopped run abandoned. */
     while (!weft__list_empty(&rt->jobs)) {
         struct weft__job *j =
             container_of(rt->jobs.next, struct weft__job, live);
-        weft__assert(j->abandoned);
+        weft__assert(j->abandoned || rt->stop);
         weft__timer_disarm(rt, &j->timer);
         weft__list_erase(&j->live);
         rt->nexternal--;
-        job_free(j);
+        if (j->abandoned) job_free(j); /* else on an abandoned stack */
     }
 }
 
@@ -56,6 +58,7 @@ static int submit_and_wait(struct weft__rt *rt, struct weft__job *j,
     *left = false;
     weft__list_push(&rt->jobs, &j->live);
     rt->nexternal++;
+    weft__trace_obj(rt, WEFT_EV_SYNC_SUBMIT, 0, j, 0);
     int rc = rt->backend->offload(rt, j);
     if (rc) {
         weft__list_erase(&j->live);

@@ -8,6 +8,7 @@
 
 #include "prng.h"
 #include "sched.h"
+#include "trace.h"
 #include "weft/time.h"
 
 weft_time weft_now(void) {
@@ -34,11 +35,11 @@ int weft_sleep(weft_time duration) {
     return weft_sleep_until(now + duration);
 }
 
-int weft_yield(void) { return weft__checkpoint(); }
+int weft_yield(void) { return weft__yield(); }
 
 void weft_sched_point(const char *label) {
-    (void)label; /* for traces, when they land */
     struct weft__rt *rt = weft__rt_current();
+    if (rt && rt->current) weft__trace_label(rt, label);
     if (rt && rt->current && rt->backend->sched_points) weft__reschedule();
 }
 

@@ -87,3 +87,28 @@ void weft__timers_erase(struct weft__timers *h, struct weft__timer *tm) {
     tm->armed = false;
     h->n--;
 }
+
+/* Every node at the root's deadline has only such nodes above it (heap
+ * order), so a walk from the root that stops at later deadlines finds
+ * them all; out doubles as the walk's stack. */
+size_t weft__timers_tied(const struct weft__timers *h,
+                         struct weft__timer **out, size_t max) {
+    if (!h->root || max == 0) return 0;
+    weft_time when = h->root->deadline;
+    size_t n = 0;
+    out[n++] = h->root;
+    for (size_t i = 0; i < n; i++) {
+        for (struct weft__timer *c = out[i]->child; c && n < max; c = c->next) {
+            if (c->deadline == when) out[n++] = c;
+        }
+    }
+    for (size_t i = 1; i < n; i++) { /* insertion sort: n is small */
+        struct weft__timer *t = out[i];
+        size_t j = i;
+        for (; j > 0 && out[j - 1]->tiebreak > t->tiebreak; j--) {
+            out[j] = out[j - 1];
+        }
+        out[j] = t;
+    }
+    return n;
+}

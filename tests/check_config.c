@@ -1,7 +1,8 @@
 /* tests/check_config.c: every weft_config field and every WEFT_*
  * variable, with good and bad values: one table each. A bad value is
- * -EINVAL (or -ENOTSUP for a trace) and one line on stderr naming the
- * field or variable, the value and what is accepted. */
+ * -EINVAL (-ENOENT for a trace file that cannot be created) and one
+ * line on stderr naming the field or variable, the value and what is
+ * accepted. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,10 +91,12 @@ static const struct env_case env_cases[] = {
     {SIM, "WEFT_SEED", "18446744073709551616", -EINVAL, "WEFT_SEED='18446744073709551616' is not valid", 0},
     {SIM, "WEFT_SEED", "0x10000000000000000", -EINVAL, "WEFT_SEED='0x10000000000000000' is not valid", 0},
     {SIM, "WEFT_STRATEGY", "random", 0, NULL, 0},
-    {REAL, "WEFT_STRATEGY", "random", 0, NULL, 0},
-    {SIM, "WEFT_STRATEGY", "pct:3", -EINVAL, "weft: WEFT_STRATEGY='pct:3' is not valid; accepted: random\n", 0},
-    {SIM, "WEFT_STRATEGY", "random:", -EINVAL, "weft: WEFT_STRATEGY='random:' is not valid; accepted: random\n", 0},
-    {REAL, "WEFT_STRATEGY", "random:", -EINVAL, "weft: WEFT_STRATEGY='random:' is not valid; accepted: random\n", 0},
+    {REAL, "WEFT_STRATEGY", "random", -EINVAL, "weft: WEFT_STRATEGY='random' is not valid; accepted: only under the simulator (WEFT_BACKEND=sim, or WEFT_BACKEND unset); WEFT_BACKEND=real has no seed or strategy\n", 0},
+    {REAL, "WEFT_SEED", "3", -EINVAL, "weft: WEFT_SEED='3' is not valid; accepted: only under the simulator", 0},
+    {SIM, "WEFT_STRATEGY", "pct:3", 0, NULL, 0},
+    {SIM, "WEFT_STRATEGY", "pct:0", -EINVAL, "weft: WEFT_STRATEGY='pct:0' is not valid; accepted: random, pct:D (D 1-32, optional :k=K), dfs:B (B 0-16), replay:S (S a schedule string)\n", 0},
+    {SIM, "WEFT_STRATEGY", "random:", -EINVAL, "weft: WEFT_STRATEGY='random:' is not valid; accepted: random, pct:D (D 1-32, optional :k=K), dfs:B (B 0-16), replay:S (S a schedule string)\n", 0},
+    {REAL, "WEFT_STRATEGY", "random:", -EINVAL, "weft: WEFT_STRATEGY='random:' is not valid; accepted: random, pct:D (D 1-32, optional :k=K), dfs:B (B 0-16), replay:S (S a schedule string)\n", 0},
     {REAL, "WEFT_STRATEGY", "random:x", -EINVAL, "WEFT_STRATEGY='random:x' is not valid", 0},
     {REAL, "WEFT_STRATEGY", "", -EINVAL, "WEFT_STRATEGY='' is not valid", 0},
     {NULL, "WEFT_TRACK_LEAKS", "0", 0, NULL, 0},
@@ -101,8 +104,19 @@ static const struct env_case env_cases[] = {
     {NULL, "WEFT_TRACK_LEAKS", "yes", -EINVAL, "weft: WEFT_TRACK_LEAKS='yes' is not valid; accepted: 0 (off), 1 (on)\n", 0},
     {NULL, "WEFT_TRACK_LEAKS", "01", -EINVAL, "WEFT_TRACK_LEAKS='01' is not valid", 0},
     {NULL, "WEFT_TRACE", "", -EINVAL, "weft: WEFT_TRACE='' is not valid; accepted: a file path\n", 0},
-    {NULL, "WEFT_TRACE", "/tmp/x.trace", -ENOTSUP, "trace recording", 0},
+    {NULL, "WEFT_TRACE", "/nonexistent/x.trace", -ENOENT, "weft: cannot open the trace file '/nonexistent/x.trace'", 0},
 };
+
+/* A seed or a strategy alone selects the simulator. */
+START_TEST(config_seed_or_strategy_alone_selects_sim) {
+    setenv(_i ? "WEFT_STRATEGY" : "WEFT_SEED", _i ? "pct:2" : "9", 1);
+    char buf[512];
+    struct seen seen = {0};
+    ck_assert_int_eq(run_capturing(NULL, observe, &seen, buf, sizeof buf), 0);
+    ck_assert_str_eq(seen.backend, "sim");
+    ck_assert_uint_eq(seen.seed, _i ? 0 : 9);
+}
+END_TEST
 
 START_TEST(config_env_value_accepted_or_named_error) {
     const struct env_case *c = &env_cases[_i];
@@ -167,11 +181,12 @@ static const struct field_case field_cases[] = {
     {STACK_GUARD, 9, NULL, -EINVAL, "weft: weft_config.stack_guard=9 is not valid; accepted: WEFT_STACK_GUARD_AUTO, WEFT_STACK_GUARD_PAGE, WEFT_STACK_GUARD_CANARY\n", 0},
     {STACK_GUARD, (uint64_t)-1, NULL, -EINVAL, "weft: weft_config.stack_guard=-1 is not valid", 0},
     {STRATEGY, 0, "random", 0, NULL, 0},
-    {STRATEGY, 0, "random:", -EINVAL, "weft: weft_config.strategy='random:' is not valid; accepted: random\n", 0},
-    {STRATEGY, 0, "pct:3", -EINVAL, "weft: weft_config.strategy='pct:3' is not valid; accepted: random\n", 0},
+    {STRATEGY, 0, "random:", -EINVAL, "weft: weft_config.strategy='random:' is not valid; accepted: random, pct:D (D 1-32, optional :k=K), dfs:B (B 0-16), replay:S (S a schedule string)\n", 0},
+    {STRATEGY, 0, "pct:3", 0, NULL, 0},
+    {STRATEGY, 0, "dfs:17", -EINVAL, "weft: weft_config.strategy='dfs:17' is not valid; accepted: random, pct:D (D 1-32, optional :k=K), dfs:B (B 0-16), replay:S (S a schedule string)\n", 0},
     {STRATEGY, 0, "", -EINVAL, "weft: weft_config.strategy='' is not valid", 0},
     {TRACE_PATH, 0, "", -EINVAL, "weft: weft_config.trace_path='' is not valid; accepted: a file path\n", 0},
-    {TRACE_PATH, 0, "/tmp/x.trace", -ENOTSUP, "trace recording", 0},
+    {TRACE_PATH, 0, "/nonexistent/x.trace", -ENOENT, "weft: cannot open the trace file '/nonexistent/x.trace'", 0},
     {SEED, UINT64_MAX, NULL, 0, NULL, 0},
 };
 
@@ -277,6 +292,7 @@ Suite *config_suite(void) {
     tcase_add_loop_test(tc, config_field_value_accepted_or_named_error, 0,
                         sizeof field_cases / sizeof field_cases[0]);
     tcase_add_test(tc, config_no_main_is_einval);
+    tcase_add_loop_test(tc, config_seed_or_strategy_alone_selects_sim, 0, 2);
     suite_add_tcase(s, tc);
     tc = tcase_create("regress");
     tcase_add_loop_test(tc, regress_7_config_stack_size_out_of_range, 0, 2);

@@ -57,6 +57,13 @@ tests_check_oom_SOURCES = tests/check_oom.c $(TESTS_OOM) $(TESTS_HARNESS)
 tests_check_oom_CFLAGS = $(TESTS_CFLAGS)
 tests_check_oom_LDADD = $(TESTS_LDADD)
 
+check_PROGRAMS += tests/check_explore
+tests_check_explore_SOURCES = tests/check_explore.c $(TESTS_HARNESS)
+tests_check_explore_CFLAGS = $(TESTS_CFLAGS)
+tests_check_explore_LDADD = $(TESTS_LDADD)
+TESTS += tests/explore_cli.sh
+EXTRA_DIST += tests/explore_cli.sh
+
 # The soak (docs/TESTING.md): random programs over the whole API, one per
 # sim seed. Without arguments it runs seeds 1..300, as part of make check;
 # `make soak` runs it longer under ASan (mk/variants.mk).
