@@ -9,3 +9,4 @@ examples_start_LDADD = libweft.la
 # -no-install: a real binary, not a libtool wrapper script, so that
 # weft-explore runs it at the cost of one exec.
 examples_racy_LDFLAGS = -no-install
+include examples/guide/local.mk
