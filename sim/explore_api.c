@@ -17,6 +17,7 @@
 
 #include "explore.h"
 #include "explore_child.h"
+#include "trace_check.h"
 #include "sched.h"
 #include "weft/sim.h"
 
@@ -121,11 +122,9 @@ struct sink {
     void *arg;
 };
 
-/* Runs failure f once more in a child, recording its trace. */
-static void record_trace(const struct sink *s, const weft_explore_failure *f) {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/seed-%llu.trace", s->o->trace_dir,
-             (unsigned long long)f->seed);
+/* Runs failure f once more in a child, recording its trace to path. */
+static void traced_run(const struct sink *s, const weft_explore_failure *f,
+                       const char *path) {
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
@@ -141,7 +140,27 @@ static void record_trace(const struct sink *s, const weft_explore_failure *f) {
         _exit(weft__run_exact(&cfg, s->main, s->arg) ? 1 : 0);
     }
     if (pid > 0) waitpid(pid, NULL, 0);
-    if (!s->o->quiet) fprintf(stderr, "  trace: %s\n", path);
+}
+
+/* The failure's trace, recorded twice: the two must be the same (else
+ * the program is nondeterministic though its decisions matched). */
+static void record_trace(const struct sink *s, const weft_explore_failure *f) {
+    char path[1100];
+    char again[1200];
+    snprintf(path, sizeof path, "%s/seed-%llu.trace", s->o->trace_dir,
+             (unsigned long long)f->seed);
+    weft__trace_again_path(path, again, sizeof again);
+    traced_run(s, f, path);
+    traced_run(s, f, again);
+    bool differ = weft__traces_differ(path, again) == 1;
+    if (!differ) unlink(again);
+    if (s->o->quiet) return;
+    fprintf(stderr, "  trace: %s\n", path);
+    if (differ) {
+        fprintf(stderr, "  nondeterminism: a re-run of this seed wrote "
+                        "another trace (weft-trace diff %s %s)\n",
+                path, again);
+    }
 }
 
 /* Takes one record; true when the campaign should stop. */

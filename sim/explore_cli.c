@@ -17,6 +17,7 @@
 
 #include "explore.h"
 #include "explore_cli.h"
+#include "trace_check.h"
 
 static const char usage[] =
     "usage: weft-explore [OPTIONS] PROG [ARGS...]\n"
@@ -289,13 +290,10 @@ static void progress(const struct weft__cli *c, const struct weft__tally *t,
             (unsigned long long)t->failures, left, last ? "\n" : "");
 }
 
-/* Runs the failure once more with WEFT_TRACE set, for its trace file
- * (weft-trace(1) reads it); prints where it is. */
-static void record_trace(const struct weft__cli *c,
-                         const weft_explore_failure *f) {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/seed-%llu.trace", c->trace_dir,
-             (unsigned long long)f->seed);
+/* Runs the failure once more with WEFT_TRACE=path; whether the file
+ * was written. */
+static bool traced_run(const struct weft__cli *c, const weft_explore_failure *f,
+                       const char *path) {
     int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
     fflush(NULL);
     pid_t pid = fork();
@@ -304,18 +302,42 @@ static void record_trace(const struct weft__cli *c,
         weft__cli_exec_child(c, f->seed, f->strategy, null, -1, -1);
     }
     close(null);
-    int status = 0;
-    if (pid > 0) waitpid(pid, &status, 0);
-    if (pid > 0 && access(path, R_OK) == 0 && c->json) {
-        printf("{\"event\":\"trace\",\"seed\":%llu,\"path\":",
-               (unsigned long long)f->seed);
-        weft__json_string(stdout, path);
-        fputs("}\n", stdout);
-    } else if (pid > 0 && access(path, R_OK) == 0) {
-        printf("  trace: %s (weft-trace dump %s)\n", path, path);
-    } else {
+    if (pid > 0) waitpid(pid, NULL, 0);
+    return pid > 0 && access(path, R_OK) == 0;
+}
+
+/* The failure's trace file (weft-trace(1) reads it), recorded twice: the
+ * two must be the same (sim/trace_check.c), else the program is
+ * nondeterministic even though its decisions matched. Prints where it
+ * is. */
+static void record_trace(const struct weft__cli *c,
+                         const weft_explore_failure *f) {
+    char path[1100];
+    char again[1200];
+    snprintf(path, sizeof path, "%s/seed-%llu.trace", c->trace_dir,
+             (unsigned long long)f->seed);
+    weft__trace_again_path(path, again, sizeof again);
+    if (!traced_run(c, f, path)) {
         fprintf(stderr, "weft-explore: no trace recorded for seed %llu\n",
                 (unsigned long long)f->seed);
+        return;
+    }
+    bool differ = traced_run(c, f, again) &&
+                  weft__traces_differ(path, again) == 1;
+    if (!differ) unlink(again);
+    if (c->json) {
+        printf("{\"event\":\"trace\",\"seed\":%llu,\"same_on_rerun\":%s,"
+               "\"path\":", (unsigned long long)f->seed,
+               differ ? "false" : "true");
+        weft__json_string(stdout, path);
+        fputs("}\n", stdout);
+        return;
+    }
+    printf("  trace: %s (weft-trace dump %s)\n", path, path);
+    if (differ) {
+        printf("  nondeterminism: a re-run of this seed wrote another trace "
+               "(weft-trace diff %s %s): the program reads something outside "
+               "weft's control\n", path, again);
     }
 }
 

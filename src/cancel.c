@@ -126,7 +126,11 @@ void weft__scope_move(weft_scope *s, weft_scope *parent) {
     s->parent = parent;
     weft__list_push(&parent->children, &s->sibling);
     weft__rt_current()->cancel_epoch++; /* its chain changed */
-    if (!was_cancelled && weft__scope_chain_cancelled(s)) wake_subtree(s);
+    if (!was_cancelled && weft__scope_chain_cancelled(s)) {
+        weft__trace_scope(weft__rt_current(), WEFT_EV_SCOPE_CANCEL, s,
+                          WEFT_TRACE_CANCEL_PARENT);
+        wake_subtree(s);
+    }
 }
 
 /* ---- public API ---- */

@@ -8,7 +8,8 @@
  * defined in that block or an earlier one. Records carry the time of the
  * last clock read: under sim at every switch (exact: the virtual clock
  * moves only in the loop); under real only where the loop runs (a switch
- * from the loop, a timer, a thread completion) and at each block, since
+ * from the loop, a timer, a thread completion), at a task's start and
+ * exit (once per task, so lifetimes are measured) and at each block, since
  * a read of the real clock costs more than the rest of a record and the
  * loop comes round at least every 64 switches. Ids and offsets are handed
  * out in the order of first use, never from addresses: a sim run writes
@@ -282,6 +283,7 @@ static uint64_t current_id(const struct weft__rt *rt) {
 
 void weft__trace_task_rec(struct weft__rt *rt, int kind,
                           const struct weft__task *t, int64_t value) {
+    if (kind != WEFT_EV_CANCELLED) stamp(rt); /* once per task: lifetimes */
     uint8_t *r = next_record(rt, kind, t->id);
     put64(r + WEFT_TRACE_R_VALUE, (uint64_t)value);
 }

@@ -377,6 +377,47 @@ START_TEST(trace_deadlock_report_names_holders_and_cycle) {
 }
 END_TEST
 
+/* ---- a move under a cancelled scope ---- */
+
+static int starts_then_waits(void *arg, weft_task_status *st) {
+    (void)arg;
+    weft_started(st, NULL); /* moves under the cancelled group */
+    return weft_sleep(WEFT_SEC);
+}
+
+static int start_into_cancelled(void *arg) {
+    (void)arg;
+    weft_group g;
+    weft_group_init(&g);
+    weft_group_cancel(&g);
+    /* Started inside a shield, the child is not cancelled until it
+     * moves under the group at weft_started. */
+    weft_scope shield;
+    weft_scope_enter(&shield, WEFT_NEVER, WEFT_SHIELD);
+    weft_start(&g, "late", starts_then_waits, NULL, NULL);
+    weft_scope_exit(&shield, 0);
+    int rc = weft_group_join(&g); /* its own cancel is absorbed: 0 */
+    weft_group_destroy(&g);
+    return rc;
+}
+
+START_TEST(trace_move_under_cancelled_scope_has_reason_parent) {
+    char path[256];
+    tmp_path("parent.trace", path, sizeof path);
+    ck_assert_int_eq(record((uint64_t)_i, _i > 0, path, start_into_cancelled),
+                     0);
+    struct trace_file t;
+    load_ok(path, &t);
+    int reasons = 0;
+    for (size_t i = 0; i < t.nev; i++) {
+        if (t.ev[i].kind == WEFT_EV_SCOPE_CANCEL) reasons |= 1 << t.ev[i].aux;
+    }
+    ck_assert_int_eq(reasons, 1 << WEFT_TRACE_CANCEL_EXPLICIT |
+                                  1 << WEFT_TRACE_CANCEL_PARENT);
+    trace_free(&t);
+}
+END_TEST
+
 /* ---- the views' DOT ---- */
 
 START_TEST(trace_views_write_dot_that_graphviz_parses) {
@@ -421,6 +462,8 @@ Suite *trace_suite(void) {
     tcase_add_test(tc, trace_every_prefix_and_corruption_is_handled);
     tcase_add_test(tc, trace_deadlock_report_names_holders_and_cycle);
     tcase_add_test(tc, trace_note_outside_a_run_does_nothing);
+    tcase_add_loop_test(tc, trace_move_under_cancelled_scope_has_reason_parent,
+                        0, 4);
     tcase_add_loop_test(tc, trace_views_write_dot_that_graphviz_parses, 0, 3);
     suite_add_tcase(s, tc);
     return s;

@@ -44,6 +44,12 @@ tdir=$(mktemp -d)
 $x --count 5 --trace-dir "$tdir" "$racy" | grep -q "trace: $tdir/seed-1.trace" ||
     fail "--trace-dir: no trace line"
 [ -s "$tdir/seed-1.trace" ] || fail "--trace-dir: no trace file"
+[ ! -e "$tdir/seed-1.again.trace" ] ||
+    fail "--trace-dir: the re-run's trace of a deterministic run was kept"
+out=$($x --count 1 --trace-dir "$tdir" "$top/tests/nondet_trace")
+printf '%s' "$out" | grep -q "nondeterminism: a re-run of this seed wrote" ||
+    fail "a trace that differs on a re-run is not reported: $out"
+[ -s "$tdir/seed-1.again.trace" ] || fail "the differing trace was not kept"
 rm -rf "$tdir"
 usage "\-\-trace-dir '/no/such'" --trace-dir /no/such "$racy"
 

@@ -36,6 +36,18 @@ for t in "$dir"/*.trace; do
     [ -s "$n.txt" ] || say "dump $t is empty"
     "$tool" chrome "$t" -o "$n.json" 2>/dev/null || say "chrome $t failed"
     python3 -m json.tool "$n.json" >/dev/null 2>&1 || say "$n.json: bad JSON"
+    python3 - "$n.json" <<'PY' || say "$n.json: not Chrome trace-event JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+need = {"M": ["name", "pid", "args"], "X": ["name", "pid", "tid", "ts", "dur"],
+        "i": ["name", "pid", "tid", "ts", "s"],
+        "s": ["name", "pid", "tid", "ts", "id"],
+        "f": ["name", "pid", "tid", "ts", "id", "bp"]}
+evs = d["traceEvents"]
+assert evs and all(e["ph"] in need for e in evs)
+assert all(k in e for e in evs for k in need[e["ph"]])
+assert any(e["ph"] == "X" for e in evs)
+PY
     for v in tasks waits timeline; do
         "$tool" $v "$t" -o "$n-$v.dot" 2>/dev/null || say "$v -T dot $t"
         grep -q '^digraph' "$n-$v.dot" || say "$n-$v.dot is not DOT"

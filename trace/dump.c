@@ -47,20 +47,15 @@ static void object_text(const struct model *m, uint32_t id, char *buf,
     }
 }
 
-/* The kind-specific part of an event's line. */
-static void details(const struct model *m, const struct trace_event *e,
-                    char *buf, size_t n) {
-    const struct trace_file *tf = m->tf;
-    char a[160], b[96];
-    const char *s = trace_str(tf, e->str), *file = trace_str(tf, e->file);
-    buf[0] = '\0';
+/* The details of the events about tasks; false for other kinds. */
+static bool task_details(const struct model *m, const struct trace_event *e,
+                         char *buf, size_t n) {
+    const char *file = trace_str(m->tf, e->file);
+    char b[96];
     switch (e->kind) {
     case WEFT_EV_RUN_END: case WEFT_EV_EXIT:
         snprintf(buf, n, "result %" PRId64, e->value);
-        break;
-    case WEFT_EV_OBJECT:
-        snprintf(buf, n, "%s %u created at %s:%u", s, e->obj, file, e->line);
-        break;
+        return true;
     case WEFT_EV_SPAWN:
         model_task_label(m, e->obj, b, sizeof b);
         if (file[0]) {
@@ -69,24 +64,49 @@ static void details(const struct model *m, const struct trace_event *e,
         } else {
             snprintf(buf, n, "%s", b);
         }
-        break;
+        return true;
     case WEFT_EV_SWITCH:
         snprintf(buf, n, "from %s", model_task_label(m, e->obj, b, sizeof b));
-        break;
-    case WEFT_EV_PARK: case WEFT_EV_WAITS_FOR:
-        object_text(m, e->obj, a, sizeof a);
-        snprintf(buf, n, "in %s%s%s", s, e->obj ? " on " : "",
-                 e->obj ? a : "");
-        if (e->kind == WEFT_EV_WAITS_FOR && e->value) {
-            size_t k = strlen(buf);
-            snprintf(buf + k, n - k, ", held by %s",
-                     model_task_label(m, (uint32_t)e->value, b, sizeof b));
-        }
-        break;
+        return true;
     case WEFT_EV_WAKE:
         snprintf(buf, n, "%s by %s, result %" PRId64,
                  model_task_label(m, e->obj, b, sizeof b),
                  cause_name(e->aux), e->value);
+        return true;
+    case WEFT_EV_START: case WEFT_EV_CANCELLED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A wait: what the task waits in and on, and (at a deadlock) who holds it. */
+static void wait_details(const struct model *m, const struct trace_event *e,
+                         char *buf, size_t n) {
+    char a[160], b[96];
+    object_text(m, e->obj, a, sizeof a);
+    snprintf(buf, n, "in %s%s%s", trace_str(m->tf, e->str),
+             e->obj ? " on " : "", e->obj ? a : "");
+    if (e->kind == WEFT_EV_WAITS_FOR && e->value) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, n - k, ", held by %s",
+                 model_task_label(m, (uint32_t)e->value, b, sizeof b));
+    }
+}
+
+/* The kind-specific part of an event's line. */
+static void details(const struct model *m, const struct trace_event *e,
+                    char *buf, size_t n) {
+    const struct trace_file *tf = m->tf;
+    const char *s = trace_str(tf, e->str), *file = trace_str(tf, e->file);
+    buf[0] = '\0';
+    if (task_details(m, e, buf, n)) return;
+    switch (e->kind) {
+    case WEFT_EV_OBJECT:
+        snprintf(buf, n, "%s %u created at %s:%u", s, e->obj, file, e->line);
+        break;
+    case WEFT_EV_PARK: case WEFT_EV_WAITS_FOR:
+        wait_details(m, e, buf, n);
         break;
     case WEFT_EV_SCOPE_ENTER:
         snprintf(buf, n, "scope %u%s%s at %s:%u", e->obj,
@@ -94,30 +114,23 @@ static void details(const struct model *m, const struct trace_event *e,
                  e->aux & WEFT_TRACE_SCOPE_SHIELD ? " (shield)" : "", file,
                  e->line);
         break;
-    case WEFT_EV_SCOPE_EXIT:
-        snprintf(buf, n, "scope %u", e->obj);
-        break;
-    case WEFT_EV_SCOPE_CANCEL:
-        snprintf(buf, n, "scope %u, reason: %s", e->obj,
-                 reason_name(e->aux));
+    case WEFT_EV_SCOPE_EXIT: case WEFT_EV_SCOPE_CANCEL:
+        snprintf(buf, n, "scope %u%s%s", e->obj,
+                 e->kind == WEFT_EV_SCOPE_CANCEL ? ", reason: " : "",
+                 e->kind == WEFT_EV_SCOPE_CANCEL ? reason_name(e->aux) : "");
         break;
     case WEFT_EV_TIMER:
         snprintf(buf, n, "deadline %" PRId64 " ns", e->value);
         break;
-    case WEFT_EV_LEAK:
-        snprintf(buf, n, "%" PRId64 " %s created at %s:%u", e->value, s, file,
-                 e->line);
-        break;
-    case WEFT_EV_ASSERT: case WEFT_EV_MISUSE:
-        snprintf(buf, n, "%s (%s:%u)", s, file, e->line);
+    case WEFT_EV_LEAK: case WEFT_EV_ASSERT: case WEFT_EV_MISUSE:
+        snprintf(buf, n, "%s%s (%s:%u)",
+                 e->kind == WEFT_EV_LEAK ? "leaked " : "", s, file, e->line);
         break;
     case WEFT_EV_DEADLOCK:
         snprintf(buf, n, "%" PRId64 " task(s) blocked", e->value);
         break;
     case WEFT_EV_NOTE:
         snprintf(buf, n, "%s\"%s\"", e->aux == 1 ? "schedule point " : "", s);
-        break;
-    case WEFT_EV_START: case WEFT_EV_CANCELLED:
         break;
     default:
         object_text(m, e->obj, buf, n);

@@ -168,8 +168,8 @@ static void legend(struct dot *d) {
                "[label=\"object waited on\", shape=box, fillcolor="
                "\"#e3f2fd\"];\n  lh [label=\"holder\", shape=ellipse, "
                "fillcolor=\"#fff59d\"];\n  lw -> lo [label=\"waits in\"];\n"
-               "  lo -> lh [label=\"held by (a lock)\\nstill running (a group)\", "
-               "style=dashed];\n  lc [label="
+               "  lo -> lh [label=\"held by (a lock)\\nstill running (a "
+               "group)\", style=dashed];\n  lc [label="
                "\"red: a deadlock cycle\", shape=plain, style=\"\", "
                "fontcolor=red];\n}\n");
 }

@@ -38,6 +38,23 @@ static const char *suffix(const char *path) {
     return dot && !strchr(dot, '/') ? dot + 1 : NULL;
 }
 
+/* --from, --to and --at: a time, or for --at '#N' an event number. */
+static int parse_when(int c, const char *arg, struct opts *o) {
+    char *end;
+    if (c == 'a' && arg[0] == '#') {
+        o->at_event = strtoul(arg + 1, &end, 10);
+        if (*end || !arg[1]) {
+            return bad_usage("--at '%s': give a time or #EVENT", arg);
+        }
+        return 0;
+    }
+    int64_t *when = c == 'f' ? &o->from : c == 't' ? &o->to : &o->at;
+    if (model_parse_time(arg, when)) {
+        return bad_usage("'%s' is not a time (15, 3us, 2ms, 1s)", arg);
+    }
+    return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o) {
     static const struct option longs[] = {
         {"task", required_argument, NULL, 'k'},
@@ -51,27 +68,13 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:T:h", longs, NULL)) != -1) {
-        int64_t *when = c == 'f' ? &o->from : c == 't' ? &o->to : &o->at;
         char *end;
         switch (c) {
         case 'o': o->out = optarg; break;
         case 'T': o->format = optarg; break;
         case 'k': o->task = optarg; break;
-        case 'a':
-            if (optarg[0] == '#') {
-                o->at_event = strtoul(optarg + 1, &end, 10);
-                if (*end || !optarg[1]) {
-                    return bad_usage("--at '%s': give a time or #EVENT",
-                                     optarg);
-                }
-                break;
-            }
-            /* fall through */
-        case 'f': case 't':
-            if (model_parse_time(optarg, when)) {
-                return bad_usage("'%s' is not a time (15, 3us, 2ms, 1s)",
-                                 optarg);
-            }
+        case 'a': case 'f': case 't':
+            if (parse_when(c, optarg, o)) return 2;
             break;
         case 'm':
             o->max_nodes = strtoul(optarg, &end, 10);
@@ -120,8 +123,22 @@ static bool bad_format(const char *cmd, const char *format) {
     return true;
 }
 
+/* An unreadable file is trouble (2), as for diff(1). */
+static int run_diff(const char *path_a, const char *path_b) {
+    struct trace_file a, b;
+    if (load(path_a, &a)) return 2;
+    if (load(path_b, &b)) {
+        trace_free(&a);
+        return 2;
+    }
+    int rc = view_diff(&a, &b);
+    trace_free(&a);
+    trace_free(&b);
+    return rc;
+}
+
 static bool needs_out(const char *cmd) {
-    return strcmp(cmd, "dump") != 0;
+    return strcmp(cmd, "dump") && strcmp(cmd, "diff");
 }
 
 int main(int argc, char **argv) {
@@ -148,25 +165,15 @@ int main(int argc, char **argv) {
         return bad_usage("%s", want == 1 ? "give exactly one trace file"
                                          : "diff takes two trace files");
     }
-    if (needs_out(cmd) && strcmp(cmd, "diff") && !o.out) {
+    if (needs_out(cmd) && !o.out) {
         return bad_usage("%s needs -o OUTPUT", cmd);
     }
     if (bad_format(cmd, o.format)) {
         return bad_usage("cannot write format '%s' here (pictures: svg, png, "
                          "pdf, dot; chrome: json)", o.format ? o.format : "");
     }
-    struct trace_file a, b;
-    if (want == 2) {
-        if (load(files[0], &a)) return 2;
-        if (load(files[1], &b)) {
-            trace_free(&a);
-            return 2;
-        }
-        int rc = view_diff(&a, &b);
-        trace_free(&a);
-        trace_free(&b);
-        return rc;
-    }
+    if (want == 2) return run_diff(files[0], files[1]);
+    struct trace_file a;
     if (load(files[0], &a)) return 1;
     int rc = run_view(cmd, &a, &o);
     trace_free(&a);
