@@ -94,6 +94,12 @@ for f in bank-timeline.svg bank-tasks.svg bank-waits.svg; do
     grep -q '</svg>' $f || fail "$f is not a whole SVG"
 done
 expect 0 'the traces are the same' weft-trace diff traces/seed-8.trace traces/seed-8.trace
+# The guide says a lone run's trace is cut short by a WEFT_ASSERT abort
+# (hence --trace-dir): when that changes, change the guide.
+WEFT_BACKEND=sim WEFT_SEED=8 WEFT_TRACE=lone.trace $bank >/dev/null 2>&1
+weft-trace dump lone.trace 2>/dev/null | grep -q 'alice -60, bob +60' &&
+    fail "a lone WEFT_ASSERT abort now keeps its trace: update the guide's note on --trace-dir"
+
 
 # The fixed twin: thousands of schedules pass.
 expect 0 'explored 5000 run(s) with pct:3 .*: 0 failed' \
@@ -106,6 +112,11 @@ expect 0 'at most 1 preemption(s) NOT covered (1000 runs' \
 # Nondeterminism: the clock-reading poller is caught, its fixed twin is not.
 expect 1 'kind=nondeterminism: a re-run of the seed took other decisions' \
     weft-explore --stop-after 0 --count 200 ./examples/guide/flaky
+rm -rf traces && mkdir traces
+expect 1 'nondeterminism: a re-run of this seed wrote another trace (weft-trace diff traces/seed-[0-9]*.trace traces/seed-[0-9]*.again.trace)' \
+    weft-explore --stop-after 0 --count 200 --trace-dir traces ./examples/guide/flaky
+again=$(ls traces/*.again.trace | head -n 1)
+expect 1 'the traces diverge at event' weft-trace diff "${again%.again.trace}.trace" "$again"
 out=$(weft-explore --stop-after 0 --count 200 ./examples/guide/flaky_fixed 2>&1)
 [ $? = 1 ] || fail "flaky_fixed: want exit 1 (its timeouts): $out"
 printf '%s\n' "$out" | grep -q 'kind=result' || fail "flaky_fixed: $out"
@@ -128,5 +139,22 @@ grep -q '"event":"summary","strategy":"random"' explore-out/explore.jsonl ||
 expect 0 '' env TIME_LIMIT=20 ./examples/guide/explore.sh ./examples/guide/bank_fixed
 grep -c '"failures":0' explore-out/explore.jsonl | grep -q '^2$' ||
     fail "explore.sh: $(cat explore-out/explore.jsonl)"
+
+# The guide's code fragments are excerpts of the files, line for line.
+src=$(cd "${srcdir:-$top}" && pwd)
+awk '/^```c$/ {c=1; next} /^```sh$/ {c=2; next} /^```/ {c=0} c && NF {
+        sub(/^[ \t]+/, ""); print (c == 1 ? "c " : "sh ") $0 }' \
+    "$src/docs/TESTING-YOUR-PROGRAM.md" >fragments
+[ -s fragments ] || fail "no code fragments found in the guide"
+while IFS= read -r line; do
+    kind=${line%% *} text=${line#* }
+    case $kind:$text in
+    "sh:export PATH=\$PWD/sim:\$PWD/trace:\$PATH") continue ;;
+    c:*) files="$src/examples/guide/bank.c $src/examples/guide/flaky.c" ;;
+    *) files=$src/examples/guide/explore.sh ;;
+    esac
+    # shellcheck disable=SC2086
+    grep -qF -- "$text" $files || fail "a fragment of the guide is not in $files: $text"
+done <fragments
 
 echo "guide: every command of docs/TESTING-YOUR-PROGRAM.md does what it says"
