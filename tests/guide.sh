@@ -5,6 +5,7 @@
 # guide quotes, so the guide cannot drift from what the tools do.
 set -u
 top=$(cd "${top_builddir:-.}" && pwd)
+src=$(cd "${srcdir:-$top}" && pwd)
 PATH=$top/sim:$top/trace:$PATH
 export PATH
 unset WEFT_BACKEND WEFT_SEED WEFT_STRATEGY WEFT_TRACE
@@ -18,7 +19,7 @@ mkdir -p examples/guide || exit 1
 for p in bank bank_fixed flaky flaky_fixed; do
     ln -s "$top/examples/guide/$p" examples/guide/$p
 done
-ln -s "$(cd "${srcdir:-$top}" && pwd)/examples/guide/explore.sh" examples/guide/explore.sh
+ln -s "$src/examples/guide/explore.sh" examples/guide/explore.sh
 
 fail() {
     echo "guide: $*" >&2
@@ -141,7 +142,6 @@ grep -c '"failures":0' explore-out/explore.jsonl | grep -q '^2$' ||
     fail "explore.sh: $(cat explore-out/explore.jsonl)"
 
 # The guide's code fragments are excerpts of the files, line for line.
-src=$(cd "${srcdir:-$top}" && pwd)
 awk '/^```c$/ {c=1; next} /^```sh$/ {c=2; next} /^```/ {c=0} c && NF {
         sub(/^[ \t]+/, ""); print (c == 1 ? "c " : "sh ") $0 }' \
     "$src/docs/TESTING-YOUR-PROGRAM.md" >fragments
