@@ -16,3 +16,4 @@ noinst_PROGRAMS += examples/echo
 examples_echo_SOURCES = examples/echo.c examples/echo_server.c \
 	examples/echo_server.h
 examples_echo_LDADD = libweft.la
+include examples/guide/local.mk
