@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sched.h"
+#include "trace.h"
 #include "weft/sim.h"
 
 const char *weft_failure_name(weft_failure kind) {
@@ -49,6 +50,9 @@ const char *weft_backend(void) {
 const char *weft_strategy(void) { return NULL; }
 
 void weft_assert_fail(const char *expr, const char *file, int line) {
+    char what[200];
+    snprintf(what, sizeof what, "WEFT_ASSERT(%s)", expr);
+    weft__trace_abort(WEFT_EV_ASSERT, what, file, line); /* and flushed */
     fprintf(stderr, "weft: WEFT_ASSERT(%s) failed at %s:%d\n", expr, file,
             line);
     abort();
