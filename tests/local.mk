@@ -77,3 +77,8 @@ tests_soak_soak_SOURCES = tests/soak/soak.h tests/soak/driver.c \
 	tests/soak/wl_sync.c tests/soak/wl_queue.c tests/soak/wl_patterns.c
 tests_soak_soak_CFLAGS = $(WEFT_CFLAGS)
 tests_soak_soak_LDADD = libweftcore.la
+
+check_PROGRAMS += tests/check_slow
+tests_check_slow_SOURCES = tests/check_slow.c $(TESTS_HARNESS)
+tests_check_slow_CFLAGS = $(TESTS_CFLAGS)
+tests_check_slow_LDADD = $(TESTS_LDADD)
