@@ -77,7 +77,7 @@ struct weft__run_report *weft__report_begin(void) {
     return r;
 }
 
-static bool write_all(int fd, const void *p, size_t n) {
+bool weft__write_all(int fd, const void *p, size_t n) {
     const char *c = p;
     while (n) {
         ssize_t w = write(fd, c, n);
@@ -89,7 +89,7 @@ static bool write_all(int fd, const void *p, size_t n) {
     return true;
 }
 
-static bool read_all(int fd, void *p, size_t n) {
+bool weft__read_all(int fd, void *p, size_t n) {
     char *c = p;
     while (n) {
         ssize_t got = read(fd, c, n);
@@ -107,15 +107,15 @@ void weft__report_end(struct weft__run_report *r) {
     if (r->fd < 0 || (r == &own && reported)) return;
     if (r == &own) reported = true;
     int saved = errno;
-    if (write_all(r->fd, r, sizeof *r)) {
-        write_all(r->fd, r->log.d, r->log.n * sizeof *r->log.d);
+    if (weft__write_all(r->fd, r, sizeof *r)) {
+        weft__write_all(r->fd, r->log.d, r->log.n * sizeof *r->log.d);
     }
     errno = saved;
 }
 
 int weft__report_read(int fd, struct weft__run_report *r) {
     struct weft__dlog keep = r->log;
-    if (!read_all(fd, r, sizeof *r)) {
+    if (!weft__read_all(fd, r, sizeof *r)) {
         r->log = keep;
         return -EIO;
     }
@@ -131,7 +131,7 @@ int weft__report_read(int fd, struct weft__run_report *r) {
         r->log.d = d;
         r->log.cap = n;
     }
-    if (!read_all(fd, r->log.d, n * sizeof *r->log.d)) return -EIO;
+    if (!weft__read_all(fd, r->log.d, n * sizeof *r->log.d)) return -EIO;
     r->log.n = n;
     return 0;
 }

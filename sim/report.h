@@ -65,4 +65,9 @@ void weft__report_end(struct weft__run_report *r);
  * needed). 0, -EIO (short or none) or -ENOMEM. */
 int weft__report_read(int fd, struct weft__run_report *r);
 
+/* Writes or reads all n bytes on a pipe, retrying after EINTR and short
+ * transfers; false at end of file or on an error. */
+bool weft__write_all(int fd, const void *p, size_t n);
+bool weft__read_all(int fd, void *p, size_t n);
+
 #endif

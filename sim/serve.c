@@ -19,30 +19,6 @@
 #include "report.h"
 #include "serve.h"
 
-static bool full_read(int fd, void *p, size_t n) {
-    char *c = p;
-    while (n) {
-        ssize_t got = read(fd, c, n);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return false;
-        c += got;
-        n -= (size_t)got;
-    }
-    return true;
-}
-
-static bool full_write(int fd, const void *p, size_t n) {
-    const char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        c += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 int weft__serve_send(int req, uint64_t seed, const char *spec) {
     struct weft__serve_request r;
     memset(&r, 0, sizeof r);
@@ -50,11 +26,11 @@ int weft__serve_send(int req, uint64_t seed, const char *spec) {
     size_t len = strlen(spec);
     if (len >= sizeof r.spec) return -ENAMETOOLONG;
     memcpy(r.spec, spec, len);
-    return full_write(req, &r, sizeof r) ? 0 : -EPIPE;
+    return weft__write_all(req, &r, sizeof r) ? 0 : -EPIPE;
 }
 
 bool weft__serve_read_int(int fd, int *v) {
-    return full_read(fd, v, sizeof *v);
+    return weft__read_all(fd, v, sizeof *v);
 }
 
 /* The request a child runs; static: cfg borrows its spec. */
@@ -66,7 +42,7 @@ void weft__serve(weft_config *cfg) {
     if (served || !weft__explore_env(&e) || e.req < 0 || e.rsp < 0) return;
     served = true;
     for (;;) {
-        if (!full_read(e.req, &request, sizeof request)) _exit(0);
+        if (!weft__read_all(e.req, &request, sizeof request)) _exit(0);
         pid_t pid = fork();
         if (pid == 0) {
             close(e.req);
@@ -78,9 +54,9 @@ void weft__serve(weft_config *cfg) {
         }
         int status = pid < 0 ? -errno : 0;
         int answer = pid < 0 ? -1 : (int)pid;
-        if (!full_write(e.rsp, &answer, sizeof answer)) _exit(0);
+        if (!weft__write_all(e.rsp, &answer, sizeof answer)) _exit(0);
         while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
-        if (!full_write(e.rsp, &status, sizeof status)) _exit(0);
+        if (!weft__write_all(e.rsp, &status, sizeof status)) _exit(0);
     }
 }

@@ -94,3 +94,20 @@ int run_suite(Suite *s) {
     srunner_free(sr);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+int run_capturing(const weft_config *cfg, int (*fn)(void *), void *arg,
+                  char *buf, size_t n) {
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    FILE *tmp = tmpfile();
+    dup2(fileno(tmp), STDERR_FILENO);
+    int rc = weft_run(cfg, fn, arg);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    rewind(tmp);
+    size_t got = fread(buf, 1, n - 1, tmp);
+    buf[got] = '\0';
+    fclose(tmp);
+    return rc;
+}

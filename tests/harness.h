@@ -48,6 +48,11 @@ bool harness_is_sim(void);
         if (!(cond)) ck_abort_msg("line %d: %s", __LINE__, #cond);             \
     } while (0)
 
+/* Runs fn(arg) with weft_run under cfg (NULL: defaults) with stderr
+ * captured into buf (cut to n - 1 bytes); weft_run's result. */
+int run_capturing(const weft_config *cfg, int (*fn)(void *), void *arg,
+                  char *buf, size_t n);
+
 /* Runs fn(arg) in a child process (stdio flushed first) and returns its
  * wait status; its stderr, cut to n - 1 bytes, is in buf. */
 int run_in_child(void (*fn)(void *), void *arg, char *buf, size_t n);
