@@ -44,6 +44,7 @@ trace/fuzz_reader: $(srcdir)/trace/fuzz_reader.c $(srcdir)/trace/reader.c \
 	  -iquote $(srcdir)/src -iquote $(srcdir)/trace -o $@ \
 	  $(srcdir)/trace/fuzz_reader.c $(srcdir)/trace/reader.c
 CLEANFILES += trace/fuzz_reader
+EXTRA_DIST += trace/fuzz_reader.c
 .PHONY: fuzz
 
 # The cost of recording (make bench; bench/run.sh runs it last).
