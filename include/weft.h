@@ -14,5 +14,6 @@
 #include "weft/thread.h"
 #include "weft/leak.h"
 #include "weft/sim.h"
+#include "weft/buggify.h"
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "buggify.h"
 #include "decision.h"
 #include "prng.h"
 #include "report.h"
@@ -60,6 +61,7 @@ static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
         return rc;
     }
     rt->backend_state = s;
+    weft__buggify_begin(cfg->seed, cfg->buggify);
     apply_report(rt, s, weft__report_begin());
     return 0;
 }
@@ -67,6 +69,7 @@ static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
 static void sim_fini(struct weft__rt *rt) {
     struct sim_state *s = state_of(rt);
     s->strategy->fini(s->strategy_run);
+    weft__buggify_end();
     free(s);
 }
 

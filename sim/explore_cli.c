@@ -38,6 +38,9 @@ static const char usage[] =
     "  --json              JSON lines on stdout\n"
     "  --progress, --no-progress  the live line (default: on a terminal)\n"
     "  -v, --verbose       show the program's own output\n"
+    "  --require-cover L   fail unless a run reached WEFT_COVER(L)\n"
+    "  --replay-file FILE  one run with FILE's strategy and seed (a\n"
+    "                      fuzzer's or --corpus's failure file)\n"
     "Exit status: 0 no failure, 1 a failure, 2 a usage error.\n"
     "See weft-explore(1) and docs/EXPLORATION.md.\n";
 
@@ -226,7 +229,8 @@ int weft__cli_parse(struct weft__cli *c, int argc, char **argv) {
             c->jobs = 0;
             return 0;
         }
-        int rc = value_option(c, argc, argv, &i);
+        int rc = weft__ci_option(c, argc, argv, &i);
+        if (rc == 1) rc = value_option(c, argc, argv, &i);
         if (rc == 1) rc = flag_option(c, argv[i]) ? bad("option", argv[i],
                                       "unknown; see --help") : 0;
         if (rc) return rc;
@@ -351,7 +355,7 @@ int weft__cli_collect(const struct weft__cli *c, const int *fds,
     if (c->progress) progress(c, &t, elapsed, true);
     if (interrupted) fputs("weft-explore: interrupted\n", stderr);
     weft__print_summary(stdout, &t, c->strategy, describe, elapsed, c->json);
-    int rc = t.failures ? 1 : 0;
+    int rc = weft__ci_finish(c, &t, t.failures ? 1 : 0);
     weft__tally_fini(&t);
     return rc;
 }

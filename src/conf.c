@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buggify.h"
 #include "strategy.h"
 
 void weft_config_init(weft_config *cfg) {
@@ -104,6 +105,10 @@ static int check_stack_size(size_t size) {
     return refuse("weft_config.stack_size", v, false, accepted);
 }
 
+#define BUGGIFY_ACCEPTED                                                   \
+    "E/F: percents 0-100 of the sites enabled in a run and of the times "  \
+    "an enabled site fires (default 25/25), or off"
+
 int weft__config_check(const weft_config *cfg) {
     if (cfg->backend != WEFT_BACKEND_REAL && cfg->backend != WEFT_BACKEND_SIM) {
         return refuse_int("weft_config.backend", cfg->backend,
@@ -120,6 +125,11 @@ int weft__config_check(const weft_config *cfg) {
     if (cfg->strategy) {
         rc = check_strategy("weft_config.strategy", cfg->strategy);
         if (rc) return rc;
+    }
+    if (cfg->buggify && weft__buggify_parse(cfg->buggify, &(unsigned){0},
+                                            &(unsigned){0})) {
+        return refuse("weft_config.buggify", cfg->buggify, false,
+                      BUGGIFY_ACCEPTED);
     }
     if (cfg->trace_path) return check_trace("weft_config.trace_path",
                                             cfg->trace_path);
@@ -171,6 +181,12 @@ static int apply_env(weft_config *cfg) {
             return refuse("WEFT_TRACK_LEAKS", v, true, "0 (off), 1 (on)");
         }
         cfg->track_leaks = v[0] == '1';
+    }
+    if ((v = getenv("WEFT_BUGGIFY"))) {
+        if (weft__buggify_parse(v, &(unsigned){0}, &(unsigned){0})) {
+            return refuse("WEFT_BUGGIFY", v, true, BUGGIFY_ACCEPTED);
+        }
+        cfg->buggify = v;
     }
     if ((v = getenv("WEFT_TRACE"))) return check_trace("WEFT_TRACE", v);
     return 0;

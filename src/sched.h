@@ -74,6 +74,8 @@ struct weft__task {
     struct weft__list all_node;  /* in rt->tasks */
     struct weft__task_leaks leaks; /* objects it created, still tracked */
     struct weft__stack stack;    /* where this task lives */
+    uintptr_t site;              /* where it last left the CPU: a code
+                                    address (schedule coverage) */
 };
 
 /* Work posted to the runtime's thread by another thread (a finished
@@ -113,6 +115,7 @@ struct weft__rt {
     uint64_t timer_seq;          /* arming order of timers (tiebreak) */
     uint64_t last_id;            /* the task that left the CPU last */
     int last_left;               /* how: enum weft__left (strategy.h) */
+    uintptr_t last_site;         /* and where: its site */
     bool yielding;               /* in weft_yield: a strategy may let
                                     the others run first (pct) */
     uint64_t step_limit;         /* past it the run stops: livelock */
@@ -228,6 +231,13 @@ void weft__tasks_abandon(struct weft__rt *rt);
  * and the tasks are abandoned as at a deadlock. Called from a task, it
  * never returns (the task is abandoned where it stands). */
 void weft__sched_stop(struct weft__rt *rt, int code);
+
+/* Schedule coverage for a fuzzer (sim/fuzz.c), NULL unless a fuzz
+ * target runs: called at each switch that was a choice with the site the
+ * outgoing task left at and the site the incoming one resumes at (wake
+ * false), and at each wake with the waker's site and the woken task's
+ * (wake true). Sites are code addresses: stable within a process. */
+extern void (*weft__switch_hook)(bool wake, uintptr_t from, uintptr_t to);
 
 /* Runs the scheduler loop until the root task ended (sched.c). */
 int weft__sched_loop(struct weft__rt *rt);

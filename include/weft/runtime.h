@@ -39,6 +39,8 @@ typedef struct weft_config {
                             /* else WEFT_STACK_SIZE_MIN to _MAX */
     int stack_guard;        /* WEFT_STACK_GUARD_*; default AUTO */
     bool track_leaks;       /* leak tracking (weft/leak.h); default on */
+    const char *buggify;    /* sim: WEFT_BUGGIFY's "E/F" percents or
+                               "off"; NULL: "25/25" (weft/buggify.h) */
     /* room to grow: add fields at the end only */
 } weft_config;
 
