@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "corpus.h"
 #include "explore.h"
 #include "explore_cli.h"
 #include "failfile.h"
@@ -66,7 +67,25 @@ int weft__ci_option(struct weft__cli *c, int argc, char **argv, int *i) {
     if ((v = value(argc, argv, i, "--replay-file", &rc))) {
         return replay_file(c, v);
     }
+    if ((v = value(argc, argv, i, "--corpus", &rc))) {
+        if (!*v) return bad("--corpus", v, "a directory");
+        ci->corpus = v;
+        return 0;
+    }
     return rc ? rc : 1;
+}
+
+int weft__ci_start(const struct weft__cli *c) {
+    return weft__corpus_replay(c);
+}
+
+void weft__ci_failure(const struct weft__cli *c,
+                      const weft_explore_failure *x) {
+    int rc = c->ci.corpus ? weft__corpus_save(c->ci.corpus, x) : 0;
+    if (rc) {
+        fprintf(stderr, "weft-explore: cannot save the failure in %s: %s\n",
+                c->ci.corpus, strerror(-rc));
+    }
 }
 
 int weft__ci_finish(const struct weft__cli *c, const struct weft__tally *t,

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "weft/sim.h"
+
 #define WEFT__CI_MAX_REQUIRE 16
 
 struct weft__tally;
@@ -19,11 +21,20 @@ struct weft__ci {
     const char *require[WEFT__CI_MAX_REQUIRE]; /* --require-cover */
     unsigned nrequire;
     char replay[512]; /* --replay-file: the file's strategy string */
+    const char *corpus; /* --corpus DIR */
 };
 
 /* Parses a CI option at argv[*i]: 0 parsed, 1 not one of them, 2 bad
  * (after a message). */
 int weft__ci_option(struct weft__cli *c, int argc, char **argv, int *i);
+
+/* Before the campaign: replays the corpus (sim/corpus.h): 0, 1 (one
+ * still fails) or 2. */
+int weft__ci_start(const struct weft__cli *c);
+
+/* The campaign found failure x: saves it in the corpus. */
+void weft__ci_failure(const struct weft__cli *c,
+                      const weft_explore_failure *x);
 
 /* The campaign ended with tally t and exit status rc: prints the cover
  * marks and returns rc, or 1 when a required mark was never reached. */

@@ -41,6 +41,7 @@ static const char usage[] =
     "  --require-cover L   fail unless a run reached WEFT_COVER(L)\n"
     "  --replay-file FILE  one run with FILE's strategy and seed (a\n"
     "                      fuzzer's or --corpus's failure file)\n"
+    "  --corpus DIR        replay DIR's failures first; save new ones\n"
     "Exit status: 0 no failure, 1 a failure, 2 a usage error.\n"
     "See weft-explore(1) and docs/EXPLORATION.md.\n";
 
@@ -301,6 +302,7 @@ static bool take(const struct weft__cli *c, struct weft__tally *t,
     weft__tally_add(t, rec);
     if (rec->end || rec->fail.kind == WEFT_FAILURE_NONE) return false;
     if (c->progress) fputs("\r\033[K", stderr);
+    weft__ci_failure(c, &rec->fail);
     weft__print_failure(stdout, &rec->fail, c->command, c->json);
     fflush(stdout);
     return c->stop_after && t->failures >= c->stop_after;

@@ -93,6 +93,8 @@ int main(int argc, char **argv) {
     int rc = weft__cli_parse(&cli, argc, argv);
     if (rc || cli.jobs == 0) return rc; /* an error, or --help */
     signal(SIGPIPE, SIG_IGN);
+    int corpus = weft__ci_start(&cli); /* the saved failures first */
+    if (corpus == 2) return 2;
     pid_t pids[WEFT__CLI_MAX_JOBS];
     int fds[WEFT__CLI_MAX_JOBS];
     for (unsigned k = 0; k < cli.jobs; k++) {
@@ -108,5 +110,5 @@ int main(int argc, char **argv) {
         kill(-pids[k], SIGKILL); /* the worker, its server and runs */
         waitpid(pids[k], NULL, 0);
     }
-    return rc;
+    return rc ? rc : corpus;
 }

@@ -23,4 +23,27 @@ err=$($x --count 40 --require-cover never "$prog" 2>&1 >/dev/null)
 printf '%s' "$err" | grep -q "cover mark 'never'" || fail "message: $err"
 WEFT_BUGGIFY=off $x --count 40 --require-cover retry "$prog" >/dev/null 2>&1 &&
     fail "retry reached with buggify off"
+
+# --corpus: the failures are saved, replayed first by the next campaign,
+# which says which still fail and fails while one does.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+$x --corpus "$tmp/c" --count 20 --stop-after 0 "$prog" racy >/dev/null
+[ $? = 1 ] || fail "racy: no failure"
+n=$(ls "$tmp/c" | grep -c '^assert-.*\.replay$')
+[ "$n" -ge 2 ] || fail "corpus: $n files"
+grep -q '^strategy=random$' "$tmp/c/$(ls "$tmp/c" | head -1)" ||
+    fail "corpus file: $(cat "$tmp/c/$(ls "$tmp/c" | head -1)")"
+out=$($x --corpus "$tmp/c" --count 1 "$prog" racy)
+[ $? = 1 ] || fail "corpus replay passed: $out"
+[ "$(printf '%s\n' "$out" | head -1 | sed 's/ .*//')" = corpus: ] ||
+    fail "corpus not replayed first: $out"
+printf '%s\n' "$out" | grep -q "corpus: $n replayed from .*, $n still fail" ||
+    fail "corpus summary: $out"
+out=$($x --corpus "$tmp/c" --count 5 "$prog") || fail "fixed: $out"
+[ "$(printf '%s\n' "$out" | grep -c 'passes now$')" = "$n" ] ||
+    fail "corpus after the fix: $out"
+f="$tmp/c/$(ls "$tmp/c" | head -1)"
+$x --replay-file "$f" "$prog" racy | grep -q '^FAIL seed=' ||
+    fail "--replay-file does not fail"
 exit 0

@@ -1,0 +1,80 @@
+#!/bin/sh
+# bench/fuzz.sh: libFuzzer as the search of schedules on the scenarios
+# (docs/FUZZING.md). Builds each scenario with -DWEFT_FUZZ into a
+# libFuzzer target (clang -fsanitize=fuzzer, the static core), then:
+#   bench/fuzz.sh check    each bug must be found within 20,000 inputs
+#                          (at most 20 s each); at least three must be
+#                          (make fuzz-scenarios)
+#   bench/fuzz.sh measure  executions to the first failure, the median of
+#                          libFuzzer seeds 1-5, with schedule coverage and
+#                          without it (the table of docs/EXPLORATION.md)
+# Run from the build directory after make. CC_FUZZ: the clang to use.
+set -u
+mode=${1:-check}
+top_srcdir=${top_srcdir:-.}
+cc=${CC_FUZZ:-clang}
+out=fuzz-out
+bins=scenarios/fuzz
+scenarios="lost_update check_then_act lock_order2 lock_order3 lost_wakeup
+cancel_drop cancel_lock timeout_race order3 aba bounded_buffer
+double_release"
+command -v "$cc" >/dev/null || { echo "fuzz: no $cc (Debian: clang, libclang-rt-dev)" >&2; exit 77; }
+mkdir -p "$out" "$bins"
+for s in $scenarios; do
+    [ "$bins/$s" -nt "$top_srcdir/scenarios/$s.c" ] &&
+        [ "$bins/$s" -nt .libs/libweftcore.a ] && continue
+    "$cc" -O1 -g -fsanitize=fuzzer -DWEFT_FUZZ -I"$top_srcdir/include" -I. \
+        "$top_srcdir/scenarios/$s.c" .libs/libweftcore.a -lpthread \
+        -o "$bins/$s" || exit 1
+done
+
+# fuzz SCENARIO SEED SCHED_COVER MAX_RUNS: executions to the first
+# failure, or ">MAX_RUNS" when none.
+fuzz() {
+    d="$out/$1-$2-$3"
+    rm -rf "$d"
+    mkdir -p "$d/corpus"
+    WEFT_FUZZ_FORK=1 WEFT_FUZZ_SCHED_COVER=$3 WEFT_FUZZ_PROGRAM="scenarios/$1" \
+    WEFT_FUZZ_REPLAY="$d/failure.replay" \
+        "$bins/$1" -seed="$2" -runs="$4" -max_total_time=20 \
+        -print_final_stats=1 -artifact_prefix="$d/" "$d/corpus" \
+        >"$d/log" 2>&1
+    if [ -f "$d/failure.replay" ]; then
+        sed -n 's/^stat::number_of_executed_units: *//p' "$d/log"
+    else
+        echo ">$4"
+    fi
+}
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+case $mode in
+check)
+    found=0
+    for s in $scenarios; do
+        n=$(fuzz "$s" 1 1 20000)
+        case $n in
+        \>*) echo "fuzz: $s: not found in $n inputs" ;;
+        *) found=$((found + 1))
+           echo "fuzz: $s: found after $n inputs:" \
+                "$(sed -n 's/^strategy=//p' "$out/$s-1-1/failure.replay")" ;;
+        esac
+    done
+    echo "fuzz: $found of 12 scenario bugs found"
+    [ "$found" -ge 3 ]
+    ;;
+measure)
+    printf '| scenario | libFuzzer + schedule coverage | libFuzzer |\n'
+    printf '|---|---|---|\n'
+    for s in $scenarios; do
+        row="| $s"
+        for cover in 1 0; do
+            m=$(for seed in 1 2 3 4 5; do fuzz "$s" $seed $cover 20000
+                done | sed 's/^>.*/99999999/' | median)
+            [ "$m" = 99999999 ] && m=">20000"
+            row="$row | $m"
+        done
+        echo "$row |"
+    done
+    ;;
+*) echo "usage: bench/fuzz.sh check|measure" >&2; exit 2 ;;
+esac

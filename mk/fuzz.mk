@@ -1,0 +1,11 @@
+# make fuzz-scenarios: libFuzzer searches the scenarios' schedules
+# through the bytes strategy (bench/fuzz.sh, docs/FUZZING.md). Not part
+# of make check: it needs clang (Debian clang, libclang-rt-dev) and runs
+# for up to a few minutes. make fuzz-measure prints the table of
+# docs/EXPLORATION.md.
+fuzz-scenarios: all
+	@top_srcdir=$(top_srcdir) $(top_srcdir)/bench/fuzz.sh check
+fuzz-measure: all
+	@top_srcdir=$(top_srcdir) $(top_srcdir)/bench/fuzz.sh measure
+.PHONY: fuzz-scenarios fuzz-measure
+EXTRA_DIST += bench/fuzz.sh
