@@ -22,7 +22,20 @@ struct weft__ci {
     unsigned nrequire;
     char replay[512]; /* --replay-file: the file's strategy string */
     const char *corpus; /* --corpus DIR */
+    /* --shard K/N: this process runs the seeds whose index in the
+     * campaign is shard_k modulo shard_n (shard_k = K - 1) */
+    uint64_t shard_k, shard_n;
+    bool shard_given;  /* --json then prints the sets merge needs */
+    const char *junit; /* --junit FILE */
 };
+
+/* Sets the defaults (one shard). */
+void weft__ci_init(struct weft__ci *ci);
+
+/* weft-explore merge FILES...: prints the summary of the --json outputs
+ * of shards as one campaign over their seeds would (sim/merge.c). Exit
+ * status as a campaign's. */
+int weft__merge_main(int argc, char **argv);
 
 /* Parses a CI option at argv[*i]: 0 parsed, 1 not one of them, 2 bad
  * (after a message). */

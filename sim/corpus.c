@@ -81,8 +81,10 @@ static int replay_one(const struct weft__cli *cli, struct weft__served *sv,
     } else {
         printf("corpus: %s %s\n", name, still ? "still fails" : "passes now");
     }
-    if (still) weft__print_failure(stdout, &rec.fail, cli->command,
-                                   cli->json);
+    if (still) {
+        weft__print_failure(stdout, &rec.fail, cli->command, cli->json);
+        weft__ci_failure(cli, &rec.fail);
+    }
     return rec.error ? 2 : still;
 }
 

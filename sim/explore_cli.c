@@ -42,6 +42,9 @@ static const char usage[] =
     "  --replay-file FILE  one run with FILE's strategy and seed (a\n"
     "                      fuzzer's or --corpus's failure file)\n"
     "  --corpus DIR        replay DIR's failures first; save new ones\n"
+    "  --shard K/N         only the K-th of N disjoint parts of the seeds\n"
+    "  --junit FILE        a JUnit XML report of the campaign\n"
+    "weft-explore merge FILES...  the summary of shards' --json outputs\n"
     "Exit status: 0 no failure, 1 a failure, 2 a usage error.\n"
     "See weft-explore(1) and docs/EXPLORATION.md.\n";
 
@@ -100,6 +103,7 @@ static void defaults(struct weft__cli *c) {
     c->max_time = 3600 * WEFT_SEC;
     c->run_timeout = 10 * WEFT_SEC;
     c->progress = isatty(STDERR_FILENO);
+    weft__ci_init(&c->ci);
 }
 
 /* The value of option argv[*i] ("--opt V" or "--opt=V"); NULL when it
