@@ -8,6 +8,9 @@
 #   bench/fuzz.sh measure  executions to the first failure, the median of
 #                          libFuzzer seeds 1-5, with schedule coverage and
 #                          without it (the table of docs/EXPLORATION.md)
+#   bench/fuzz.sh afl      the same targets built by afl-clang-fast (Debian
+#                          afl++), one afl-fuzz run of at most 20 s each:
+#                          executions to the first crash
 # Run from the build directory after make. CC_FUZZ: the clang to use.
 set -u
 mode=${1:-check}
@@ -76,5 +79,27 @@ measure)
         echo "$row |"
     done
     ;;
-*) echo "usage: bench/fuzz.sh check|measure" >&2; exit 2 ;;
+afl)
+    command -v afl-clang-fast >/dev/null || { echo "fuzz: no afl++" >&2; exit 77; }
+    mkdir -p "$out/afl-in"
+    printf '\0' >"$out/afl-in/zero" # AFL++ wants one input that passes
+    printf '| scenario | AFL++ |\n|---|---|\n'
+    for s in $scenarios; do
+        afl-clang-fast -O1 -fsanitize=fuzzer -DWEFT_FUZZ \
+            -I"$top_srcdir/include" -I. "$top_srcdir/scenarios/$s.c" \
+            .libs/libweftcore.a -lpthread -o "$bins/$s-afl" 2>/dev/null ||
+            exit 1
+        rm -rf "$out/afl-$s"
+        AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_BENCH_UNTIL_CRASH=1 \
+        AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 WEFT_FUZZ_FORK=1 \
+            afl-fuzz -i "$out/afl-in" -o "$out/afl-$s" -V 20 -- \
+            "$bins/$s-afl" >"$out/afl-$s.log" 2>&1
+        st="$out/afl-$s/default/fuzzer_stats"
+        n=$(sed -n 's/^execs_done *: *//p' "$st" 2>/dev/null)
+        c=$(sed -n 's/^saved_crashes *: *//p' "$st" 2>/dev/null)
+        [ "${c:-0}" -gt 0 ] || n=">${n:-?}"
+        echo "| $s | $n |"
+    done
+    ;;
+*) echo "usage: bench/fuzz.sh check|measure|afl" >&2; exit 2 ;;
 esac

@@ -7,5 +7,7 @@ fuzz-scenarios: all
 	@top_srcdir=$(top_srcdir) $(top_srcdir)/bench/fuzz.sh check
 fuzz-measure: all
 	@top_srcdir=$(top_srcdir) $(top_srcdir)/bench/fuzz.sh measure
-.PHONY: fuzz-scenarios fuzz-measure
+fuzz-afl: all
+	@top_srcdir=$(top_srcdir) $(top_srcdir)/bench/fuzz.sh afl
+.PHONY: fuzz-scenarios fuzz-measure fuzz-afl
 EXTRA_DIST += bench/fuzz.sh
