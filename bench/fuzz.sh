@@ -3,11 +3,13 @@
 # (docs/FUZZING.md). Builds each scenario with -DWEFT_FUZZ into a
 # libFuzzer target (clang -fsanitize=fuzzer, the static core), then:
 #   bench/fuzz.sh check    each bug must be found within 20,000 inputs
-#                          (at most 20 s each); at least three must be
+#                          (at most 20 s each), the run's seed taken from
+#                          the input; at least three must be
 #                          (make fuzz-scenarios)
 #   bench/fuzz.sh measure  executions to the first failure, the median of
-#                          libFuzzer seeds 1-5, with schedule coverage and
-#                          without it (the table of docs/EXPLORATION.md)
+#                          libFuzzer seeds 1-5, with schedule coverage,
+#                          without it, and with it and the run's seed from
+#                          the input (the table of docs/EXPLORATION.md)
 #   bench/fuzz.sh afl      the same targets built by afl-clang-fast (Debian
 #                          afl++), one afl-fuzz run of at most 20 s each:
 #                          executions to the first crash
@@ -31,12 +33,14 @@ for s in $scenarios; do
         -o "$bins/$s" || exit 1
 done
 
-# fuzz SCENARIO SEED SCHED_COVER MAX_RUNS: executions to the first
-# failure, or ">MAX_RUNS" when none.
+# fuzz SCENARIO SEED SCHED_COVER MAX_RUNS [RUN_SEED]: executions to the
+# first failure, or ">MAX_RUNS" when none. RUN_SEED "input": the run's
+# seed is a hash of the input (WEFT_FUZZ_SEED), else seed 0.
 fuzz() {
-    d="$out/$1-$2-$3"
+    d="$out/$1-$2-$3-${5:-0}"
     rm -rf "$d"
     mkdir -p "$d/corpus"
+    WEFT_FUZZ_SEED=${5:-0} \
     WEFT_FUZZ_FORK=1 WEFT_FUZZ_SCHED_COVER=$3 WEFT_FUZZ_PROGRAM="scenarios/$1" \
     WEFT_FUZZ_REPLAY="$d/failure.replay" \
         "$bins/$1" -seed="$2" -runs="$4" -max_total_time=20 \
@@ -54,24 +58,26 @@ case $mode in
 check)
     found=0
     for s in $scenarios; do
-        n=$(fuzz "$s" 1 1 20000)
+        n=$(fuzz "$s" 1 1 20000 input)
         case $n in
         \>*) echo "fuzz: $s: not found in $n inputs" ;;
         *) found=$((found + 1))
            echo "fuzz: $s: found after $n inputs:" \
-                "$(sed -n 's/^strategy=//p' "$out/$s-1-1/failure.replay")" ;;
+                "$(sed -n 's/^strategy=//p' "$out/$s-1-1-input/failure.replay")" ;;
         esac
     done
     echo "fuzz: $found of 12 scenario bugs found"
     [ "$found" -ge 3 ]
     ;;
 measure)
-    printf '| scenario | libFuzzer + schedule coverage | libFuzzer |\n'
-    printf '|---|---|---|\n'
+    printf '| scenario | libFuzzer + schedule coverage | libFuzzer |'
+    printf ' libFuzzer + schedule coverage, seed from input |\n'
+    printf '|---|---|---|---|\n'
     for s in $scenarios; do
         row="| $s"
-        for cover in 1 0; do
-            m=$(for seed in 1 2 3 4 5; do fuzz "$s" $seed $cover 20000
+        for mode in 1:0 0:0 1:input; do
+            m=$(for seed in 1 2 3 4 5; do
+                    fuzz "$s" $seed "${mode%:*}" 20000 "${mode#*:}"
                 done | sed 's/^>.*/99999999/' | median)
             [ "$m" = 99999999 ] && m=">20000"
             row="$row | $m"

@@ -242,6 +242,7 @@ int weft_explore(const weft_explore_opts *o_in, int (*main_fn)(void *),
     if (!o.quiet) {
         weft__print_summary(stderr, &t, o.strategy, describe,
                             now_s() - start, false);
+        weft__cover_print(stderr, &t.cover, false); /* WEFT_COVER marks */
     }
     if (res) {
         memset(res, 0, sizeof *res);

@@ -2,7 +2,9 @@
  * Each input is one sim run with seed 0 and the "bytes" strategy fed
  * that input, so the input alone fixes the run; a failing run becomes
  * a `replay:` string of its decision log (seed 0 is the default, so the
- * replay command needs no seed) and an abort the fuzzer records. While
+ * replay command needs no seed) and an abort the fuzzer records. With
+ * WEFT_FUZZ_SEED=input the seed (weft_random's draws, the faults) is a
+ * hash of the input, which the replay command names. While
  * it runs, the scheduler's switch hook hashes each (from, to) pair of
  * sites into the target's counters, saturating at 255. With
  * WEFT_FUZZ_FORK the run is a forked child that counts into a shared
@@ -27,7 +29,7 @@
 #define STEP_LIMIT 100000 /* a run past it is a livelock */
 
 static struct {
-    bool fork, sched;
+    bool fork, sched, seeded;
     const char *program, *replay;
 } env;
 
@@ -41,6 +43,7 @@ static void read_env(void) {
     env.sched = !(v = getenv("WEFT_FUZZ_SCHED_COVER")) || strcmp(v, "0");
     env.program = (v = getenv("WEFT_FUZZ_PROGRAM")) ? v : "PROG";
     env.replay = getenv("WEFT_FUZZ_REPLAY");
+    env.seeded = (v = getenv("WEFT_FUZZ_SEED")) && !strcmp(v, "input");
 }
 
 static void count(bool wake, uintptr_t from, uintptr_t to) {
@@ -51,11 +54,25 @@ static void count(bool wake, uintptr_t from, uintptr_t to) {
     if (*c != 255) (*c)++;
 }
 
+/* The run's seed: 0, or with WEFT_FUZZ_SEED=input the FNV-1a hash of
+ * the whole input. A hash, not bytes taken off the input: the bytes stay
+ * the schedule from the first, so short inputs already preempt, and
+ * every mutation also tries other draws. */
+static uint64_t seed_of(const uint8_t *data, size_t size) {
+    if (!env.seeded) return 0;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < size; i++) {
+        h = (h ^ data[i]) * UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
 static int run_here(const uint8_t *data, size_t size, int (*main)(void *),
                     void *arg, struct weft__run_report *r) {
     weft_config cfg;
     weft_config_init(&cfg);
     cfg.backend = WEFT_BACKEND_SIM;
+    cfg.seed = seed_of(data, size);
     cfg.strategy = "bytes";
     r->step_limit = STEP_LIMIT;
     r->time_limit = 3600 * WEFT_SEC;
@@ -105,6 +122,7 @@ static void fail(const struct weft__run_report *r,
                  const struct weft__outcome *o) {
     weft_explore_failure x;
     memset(&x, 0, sizeof x);
+    x.seed = r->seed;
     x.kind = o->kind;
     x.result = o->result;
     snprintf(x.message, sizeof x.message, "%s", o->message);
@@ -113,9 +131,13 @@ static void fail(const struct weft__run_report *r,
                           sizeof x.strategy - 7)) {
         snprintf(x.strategy, sizeof x.strategy, "replay:?(too long)");
     }
+    char seed[40] = "";
+    if (x.seed) snprintf(seed, sizeof seed, "WEFT_SEED=%llu ",
+                         (unsigned long long)x.seed);
     fprintf(stderr, "weft-fuzz: FAIL kind=%s: %s\n"
-                    "  replay: WEFT_BACKEND=sim WEFT_STRATEGY=%s %s\n",
-            weft_failure_name(x.kind), x.message, x.strategy, env.program);
+                    "  replay: WEFT_BACKEND=sim %sWEFT_STRATEGY=%s %s\n",
+            weft_failure_name(x.kind), x.message, seed, x.strategy,
+            env.program);
     if (env.replay && !weft__failfile_write(env.replay, &x)) {
         fprintf(stderr, "  or: weft-explore --replay-file %s %s\n",
                 env.replay, env.program);

@@ -106,6 +106,19 @@ START_TEST(buggify_real_backend_never_fires) {
 }
 END_TEST
 
+int nosim_fires(void *arg); /* tests/buggify_nosim.c, -DWEFT_NO_SIM */
+
+START_TEST(buggify_no_sim_build_never_fires) {
+    int fired = 0;
+    weft_config cfg;
+    weft_config_init(&cfg);
+    cfg.backend = WEFT_BACKEND_SIM;
+    cfg.buggify = "100/100";
+    ck_assert_int_eq(weft_run(&cfg, nosim_fires, &fired), 0);
+    ck_assert_int_eq(fired, 0);
+}
+END_TEST
+
 START_TEST(buggify_bad_setting_is_einval) {
     static const char *const bad[] = {"", "25", "25/", "101/5", "5/-1",
                                       "a/b", "25/25/25", "on"};
@@ -188,6 +201,7 @@ static Suite *buggify_suite(void) {
     tcase_add_test(tc, buggify_default_rates_are_near_a_sixteenth);
     tcase_add_test(tc, buggify_setting_bounds_the_faults);
     tcase_add_test(tc, buggify_real_backend_never_fires);
+    tcase_add_test(tc, buggify_no_sim_build_never_fires);
     tcase_add_loop_test(tc, buggify_bad_setting_is_einval, 0, 8);
     tcase_add_test(tc, buggify_env_overrides_config);
     tcase_add_test(tc, cover_marks_counted_in_an_explored_run);

@@ -2,7 +2,8 @@
  * (weft/fuzz.h): an input fixes the run and the replay string of its
  * log replays it; a passing input returns 0 and counts schedule
  * coverage; a failing one aborts with its seed-free replay command and
- * writes the replay file weft-explore --replay-file reads. */
+ * writes the replay file weft-explore --replay-file reads; with
+ * WEFT_FUZZ_SEED=input the seed comes from the input and is named. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,21 @@ START_TEST(fuzz_failing_input_aborts_with_its_replay) {
 }
 END_TEST
 
+static void fuzz_seeded_failing(void *arg) {
+    (void)arg;
+    const uint8_t in[] = {1, 1};
+    setenv("WEFT_FUZZ_SEED", "input", 1);
+    setenv("WEFT_FUZZ_PROGRAM", "./two_deposits", 1);
+    weft_fuzz_one(in, sizeof in, two_deposits, NULL, NULL, 0);
+}
+
+START_TEST(fuzz_seed_from_input_is_in_the_replay) {
+    expect_abort(fuzz_seeded_failing, NULL,
+                 "replay: WEFT_BACKEND=sim WEFT_SEED=", /* the hash */
+                 " WEFT_STRATEGY=replay:0.1,1.1 ./two_deposits", NULL);
+}
+END_TEST
+
 static Suite *fuzz_suite(void) {
     Suite *s = suite_create("fuzz");
     TCase *tc = tcase_create("basic");
@@ -143,6 +159,7 @@ static Suite *fuzz_suite(void) {
     tcase_add_loop_test(tc, bytes_bad_hex_is_einval, 0, 3);
     tcase_add_test(tc, fuzz_passing_input_counts_schedule_coverage);
     tcase_add_test(tc, fuzz_failing_input_aborts_with_its_replay);
+    tcase_add_test(tc, fuzz_seed_from_input_is_in_the_replay);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -76,7 +76,8 @@ tests_soak_soak_LDADD = libweftcore.la
 
 # WEFT_BUGGIFY and WEFT_COVER; the CI options of weft-explore.
 check_PROGRAMS += tests/check_buggify
-tests_check_buggify_SOURCES = tests/check_buggify.c $(TESTS_HARNESS)
+tests_check_buggify_SOURCES = tests/check_buggify.c tests/buggify_nosim.c \
+	$(TESTS_HARNESS)
 tests_check_buggify_CFLAGS = $(TESTS_CFLAGS)
 tests_check_buggify_LDADD = $(TESTS_LDADD)
 noinst_PROGRAMS += tests/ci_prog

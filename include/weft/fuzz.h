@@ -22,6 +22,10 @@
  *                            schedule counters still reach the fuzzer;
  *                            the code coverage of the child does not)
  *   WEFT_FUZZ_SCHED_COVER=0  no schedule coverage (code coverage only)
+ *   WEFT_FUZZ_SEED=input     the run's seed (weft_random's draws,
+ *                            WEFT_BUGGIFY's faults) is a hash of the
+ *                            input, named in the replay command; else
+ *                            every run has seed 0
  *   WEFT_FUZZ_PROGRAM=CMD    the program in the replay command
  *   WEFT_FUZZ_REPLAY=FILE    also write the failure there, the format of
  *                            `weft-explore --replay-file FILE` and of a
