@@ -3,8 +3,8 @@
  * over the same seeds prints it: runs and failures add up, the distinct
  * schedules and outcomes are the sizes of the unions of the shards'
  * sets (their "sets" lines), cover marks add up, and the failures are
- * printed in seed order, as one worker finds them. It reads only the
- * JSON lines weft-explore writes: flat objects, one per line. */
+ * printed once each, in seed order, as one worker finds them. It reads
+ * only the JSON lines weft-explore writes: flat objects, one a line. */
 #include "config.h"
 
 #include <errno.h>
@@ -143,9 +143,12 @@ static int cmp_u64(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* By seed, then text: the same failure printed by several shards (a
+ * corpus replayed by each) comes together and is printed once. */
 static int cmp_fail(const void *a, const void *b) {
-    return cmp_u64(&((const struct failure *)a)->seed,
-                   &((const struct failure *)b)->seed);
+    const struct failure *x = a, *y = b;
+    int c = cmp_u64(&x->seed, &y->seed);
+    return c ? c : strcmp(x->line, y->line);
 }
 
 static size_t distinct(uint64_t *v, size_t n) {
@@ -191,6 +194,7 @@ int weft__merge_main(int argc, char **argv) {
     if (!rc) {
         qsort(m.fail, m.nfail, sizeof *m.fail, cmp_fail);
         for (size_t i = 0; i < m.nfail && !json; i++) {
+            if (i && !cmp_fail(&m.fail[i], &m.fail[i - 1])) continue;
             fputs(m.fail[i].line, stdout);
         }
         m.t.nsched = distinct(m.hash[0], m.nhash[0]);
