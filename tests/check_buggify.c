@@ -165,6 +165,25 @@ START_TEST(cover_marks_counted_in_an_explored_run) {
 }
 END_TEST
 
+START_TEST(cover_required_by_weft_explore) {
+    static const char *const reached[] = {"loop", "odd seed", NULL};
+    static const char *const missed[] = {"loop", "never", NULL};
+    weft_explore_opts o;
+    weft_explore_opts_init(&o);
+    o.seed_count = 4;
+    o.quiet = true;
+    o.require_cover = reached;
+    weft_explore_result r;
+    ck_assert_int_eq(weft_explore(&o, marks, NULL, &r), 0);
+    o.require_cover = missed;
+    ck_assert_int_eq(weft_explore(&o, marks, NULL, &r), 1);
+    ck_assert_uint_eq(r.failures, 0);
+    o.jobs = 2; /* the marks travel from the workers */
+    o.require_cover = reached;
+    ck_assert_int_eq(weft_explore(&o, marks, NULL, &r), 0);
+}
+END_TEST
+
 START_TEST(cover_ignored_outside_exploration) {
     ck_assert_int_eq(run_sim(1, marks, NULL), 0);
     ck_assert_int_eq(run_real(marks, NULL), 0);
@@ -205,6 +224,7 @@ static Suite *buggify_suite(void) {
     tcase_add_loop_test(tc, buggify_bad_setting_is_einval, 0, 8);
     tcase_add_test(tc, buggify_env_overrides_config);
     tcase_add_test(tc, cover_marks_counted_in_an_explored_run);
+    tcase_add_test(tc, cover_required_by_weft_explore);
     tcase_add_test(tc, cover_ignored_outside_exploration);
     tcase_add_test(tc, cover_table_merges_and_keeps_labels_distinct);
     suite_add_tcase(s, tc);

@@ -59,6 +59,9 @@ typedef struct weft_explore_opts {
     weft_time max_time;    /* livelock bound in virtual time (0: 1 hour) */
     weft_time run_timeout; /* isolate: real-time limit of a run (0: 10 s) */
     const char *program;   /* the replay line's program ("./prog") */
+    const char *const *require_cover; /* NULL-terminated labels: the
+                              campaign fails unless some run reached each
+                              WEFT_COVER(label) (weft/buggify.h) */
     /* room to grow: add fields at the end only */
 } weft_explore_opts;
 
@@ -93,8 +96,10 @@ WEFT_API void weft_explore_opts_init(weft_explore_opts *o);
  * when they are set. A run fails as the WEFT_FAILURE_* kinds say; each
  * failing seed is run again and must take the same decisions (else it
  * is reported as nondeterminism). Unless quiet, prints each failure
- * (seed, strategy, kind, message, replay command) and a summary.
- * Returns 0 when no run failed, 1 when one did; -EINVAL for bad options
+ * (seed, strategy, kind, message, replay command), a summary and the
+ * cover marks reached. Returns 0 when no run failed, 1 when one did or
+ * no run reached a required cover mark (res->failures is then 0 if no
+ * run failed; a message names the mark); -EINVAL for bad options
  * (a message says which), -EBUSY inside a runtime, -ENOMEM. res may be
  * NULL. */
 WEFT_API int weft_explore(const weft_explore_opts *o, int (*main)(void *),
