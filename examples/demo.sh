@@ -3,8 +3,9 @@
 # (examples/racy.c) under the simulator with weft-explore until a schedule
 # loses a deposit, replays that failing seed with the command the
 # explorer printed (twice: the same steps each time), shrinks it to the
-# schedule with the fewest preemptions, replays that, and runs the
-# program on the real backend.
+# schedule with the fewest preemptions, replays that, records its trace
+# and renders the task tree and the timeline to SVG with weft-trace
+# (files in demo-out/), and runs the program on the real backend.
 set -u
 cd "$(dirname "$0")/.."
 explore=./sim/weft-explore
@@ -41,5 +42,17 @@ if [ -n "$shrunk" ]; then
     env ${shrunk% ./examples/racy} ./examples/racy
 fi
 echo
-echo "# 4. the real backend (FIFO scheduling: the tellers do not interleave)"
+echo "# 4. record the failing run's trace and draw it"
+mkdir -p demo-out
+rm -f demo-out/racy.trace
+run=${shrunk:-$replay}
+echo "\$ WEFT_TRACE=demo-out/racy.trace $run"
+env WEFT_TRACE=demo-out/racy.trace ${run% ./examples/racy} ./examples/racy
+show ./trace/weft-trace tasks demo-out/racy.trace -o demo-out/racy-tasks.svg
+show ./trace/weft-trace timeline demo-out/racy.trace \
+    -o demo-out/racy-timeline.svg
+echo "files: $(pwd)/demo-out/racy.trace (weft-trace dump demo-out/racy.trace),"
+echo "       $(pwd)/demo-out/racy-tasks.svg, $(pwd)/demo-out/racy-timeline.svg"
+echo
+echo "# 5. the real backend (FIFO scheduling: the tellers do not interleave)"
 show env WEFT_BACKEND=real ./examples/racy

@@ -14,6 +14,7 @@
 #include "weft/thread.h"
 #include "weft/leak.h"
 #include "weft/sim.h"
+#include "weft/trace.h"
 #include "weft/buggify.h"
 
 #endif

@@ -315,7 +315,7 @@ void weft__tally_fini(struct weft__tally *t) {
 
 /* ---- printing ---- */
 
-static void json_string(FILE *f, const char *s) {
+void weft__json_string(FILE *f, const char *s) {
     fputc('"', f);
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
@@ -359,15 +359,15 @@ void weft__print_failure(FILE *f, const weft_explore_failure *x,
     }
     fprintf(f, "{\"event\":\"failure\",\"seed\":%llu,\"strategy\":",
             (unsigned long long)x->seed);
-    json_string(f, x->strategy);
+    weft__json_string(f, x->strategy);
     fprintf(f, ",\"kind\":\"%s\",\"result\":%d,\"message\":",
             weft_failure_name(x->kind), x->result);
-    json_string(f, x->message);
+    weft__json_string(f, x->message);
     fputs(",\"replay\":", f);
-    json_string(f, replay);
+    weft__json_string(f, replay);
     if (shrunk[0]) {
         fprintf(f, ",\"preemptions\":%zu,\"shrunk\":", x->preemptions);
-        json_string(f, shrunk);
+        weft__json_string(f, shrunk);
     }
     fputs("}\n", f);
 }
@@ -378,7 +378,7 @@ void weft__print_summary(FILE *f, const struct weft__tally *t,
     double rate = seconds > 0 ? (double)t->runs / seconds : 0;
     if (json) {
         fprintf(f, "{\"event\":\"summary\",\"strategy\":");
-        json_string(f, strategy);
+        weft__json_string(f, strategy);
         fprintf(f, ",\"runs\":%llu,\"failures\":%llu,\"schedules\":%zu,"
                    "\"outcomes\":%zu,\"complete\":%s,\"seconds\":%.3f,"
                    "\"runs_per_second\":%.0f}\n",

@@ -88,6 +88,9 @@ void weft__tally_fini(struct weft__tally *t);
  * command (and the shrunk schedule) to f; json: one JSON line. */
 void weft__print_failure(FILE *f, const weft_explore_failure *x,
                          const char *program, bool json);
+/* s as a JSON string, quoted and escaped. */
+void weft__json_string(FILE *f, const char *s);
+
 /* Prints the summary of t (and the strategy's account, describe). */
 void weft__print_summary(FILE *f, const struct weft__tally *t,
                          const char *strategy, const char *describe,

@@ -17,6 +17,7 @@
 
 #include "explore.h"
 #include "explore_child.h"
+#include "trace_check.h"
 #include "sched.h"
 #include "weft/sim.h"
 
@@ -117,7 +118,50 @@ struct sink {
     const weft_explore_opts *o;
     const char *program;
     int fd;
+    int (*main)(void *); /* for record_trace */
+    void *arg;
 };
+
+/* Runs failure f once more in a child, recording its trace to path. */
+static void traced_run(const struct sink *s, const weft_explore_failure *f,
+                       const char *path) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        weft_config cfg;
+        weft_config_init(&cfg);
+        cfg.backend = WEFT_BACKEND_SIM;
+        cfg.seed = f->seed;
+        cfg.strategy = f->strategy;
+        cfg.trace_path = path;
+        struct weft__run_report r = {.fd = -1};
+        set_limits(s->o, &r);
+        weft__sim_report = &r; /* the bounds, and asserts stop the run */
+        _exit(weft__run_exact(&cfg, s->main, s->arg) ? 1 : 0);
+    }
+    if (pid > 0) waitpid(pid, NULL, 0);
+}
+
+/* The failure's trace, recorded twice: the two must be the same (else
+ * the program is nondeterministic though its decisions matched). */
+static void record_trace(const struct sink *s, const weft_explore_failure *f) {
+    char path[1100];
+    char again[1200];
+    snprintf(path, sizeof path, "%s/seed-%llu.trace", s->o->trace_dir,
+             (unsigned long long)f->seed);
+    weft__trace_again_path(path, again, sizeof again);
+    traced_run(s, f, path);
+    traced_run(s, f, again);
+    bool differ = weft__traces_differ(path, again) == 1;
+    if (!differ) unlink(again);
+    if (s->o->quiet) return;
+    fprintf(stderr, "  trace: %s\n", path);
+    if (differ) {
+        fprintf(stderr, "  nondeterminism: a re-run of this seed wrote "
+                        "another trace (weft-trace diff %s %s)\n",
+                path, again);
+    }
+}
 
 /* Takes one record; true when the campaign should stop. */
 static bool take(struct sink *s, const struct weft__record *rec) {
@@ -134,6 +178,7 @@ static bool take(struct sink *s, const struct weft__record *rec) {
     if (rec->fail.kind == WEFT_FAILURE_NONE) return false;
     if (!s->o->quiet) weft__print_failure(stderr, &rec->fail, s->program,
                                           false);
+    if (s->o->trace_dir) record_trace(s, &rec->fail);
     return s->t->failures >= (s->o->stop_after ? s->o->stop_after : 1);
 }
 
@@ -185,7 +230,8 @@ static void run_workers(struct weft__campaign *c, const weft_explore_opts *o,
         pids[open] = fork();
         if (pids[open] == 0) {
             close(fds[0]);
-            struct sink to_parent = {NULL, o, s->program, fds[1]};
+            struct sink to_parent = {NULL, o, s->program, fds[1], NULL,
+                                     NULL};
             campaign_loop(c, o, k, n, &to_parent);
             _exit(0);
         }
@@ -246,7 +292,7 @@ int weft_explore(const weft_explore_opts *o_in, int (*main_fn)(void *),
     struct weft__tally t;
     memset(&t, 0, sizeof t);
     double start = now_s();
-    struct sink s = {&t, &o, c.program, -1};
+    struct sink s = {&t, &o, c.program, -1, main_fn, arg};
     if (o.jobs > 1 && !c.strategy->one_seed) {
         run_workers(&c, &o, &s);
     } else {

@@ -41,9 +41,16 @@ int weft__child_collect(pid_t pid, int rfd, weft_time timeout,
     if (hung || weft__report_read(rfd, r) != 0) r->ran = false;
     if (hung) kill(pid, SIGKILL);
     int status;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return -errno;
+    pid_t got;
+    /* a child may hang after its report too: the limit holds to its end */
+    while ((got = waitpid(pid, &status, WNOHANG)) == 0) {
+        if (!hung && mono_ms() >= deadline) {
+            hung = true;
+            kill(pid, SIGKILL);
+        }
+        poll(NULL, 0, 2);
     }
+    if (got < 0) return -errno;
     close(rfd);
     weft__judge(r, true, status, o);
     if (hung) {

@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "explore.h"
 #include "explore_cli.h"
+#include "trace_check.h"
 
 static const char usage[] =
     "usage: weft-explore [OPTIONS] PROG [ARGS...]\n"
@@ -35,6 +37,7 @@ static const char usage[] =
     "  --max-time SECS     livelock bound in virtual seconds (default 3600)\n"
     "  --run-timeout SECS  real-time limit of one run: a hang (default 10)\n"
     "  --shrink            find a failing schedule with fewer preemptions\n"
+    "  --trace-dir DIR     record each failing run's trace in DIR\n"
     "  --json              JSON lines on stdout\n"
     "  --progress, --no-progress  the live line (default: on a terminal)\n"
     "  -v, --verbose       show the program's own output\n"
@@ -125,7 +128,8 @@ static const char *value_of(int argc, char **argv, int *i, const char *opt,
 static int value_option(struct weft__cli *c, int argc, char **argv, int *i) {
     static const char *const opts[] = {
         "--seeds", "--count", "--strategy", "-j", "--stop-after",
-        "--time-limit", "--max-steps", "--max-time", "--run-timeout"};
+        "--time-limit", "--max-steps", "--max-time", "--run-timeout",
+        "--trace-dir"};
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
         bool missing = false;
         const char *v = value_of(argc, argv, i, opts[k], &missing);
@@ -155,16 +159,20 @@ static int value_option(struct weft__cli *c, int argc, char **argv, int *i) {
             ok = to_seconds(v, &d);
             c->max_time = (weft_time)(d * WEFT_SEC);
             break;
-        default:
+        case 8:
             ok = to_seconds(v, &d);
             c->run_timeout = (weft_time)(d * WEFT_SEC);
+            break;
+        default:
+            ok = *v && access(v, W_OK | X_OK) == 0;
+            c->trace_dir = v;
             break;
         }
         static const char *const want[] = {
             "a range A..B of seeds, A <= B", "a count of seeds >= 1", "",
             "a number of workers, 1 to 64", "a number of failures, 0: never",
             "seconds > 0", "a number of steps >= 1", "seconds > 0",
-            "seconds > 0"};
+            "seconds > 0", "a directory this user can write"};
         return ok ? 0 : bad(opts[k], v, want[k]);
     }
     return 1;
@@ -291,6 +299,57 @@ static void progress(const struct weft__cli *c, const struct weft__tally *t,
             (unsigned long long)t->failures, left, last ? "\n" : "");
 }
 
+/* Runs the failure once more with WEFT_TRACE=path; whether the file
+ * was written. */
+static bool traced_run(const struct weft__cli *c, const weft_explore_failure *f,
+                       const char *path) {
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("WEFT_TRACE", path, 1);
+        weft__cli_exec_child(c, f->seed, f->strategy, null, -1, -1);
+    }
+    close(null);
+    if (pid > 0) waitpid(pid, NULL, 0);
+    return pid > 0 && access(path, R_OK) == 0;
+}
+
+/* The failure's trace file (weft-trace(1) reads it), recorded twice: the
+ * two must be the same (sim/trace_check.c), else the program is
+ * nondeterministic even though its decisions matched. Prints where it
+ * is. */
+static void record_trace(const struct weft__cli *c,
+                         const weft_explore_failure *f) {
+    char path[1100];
+    char again[1200];
+    snprintf(path, sizeof path, "%s/seed-%llu.trace", c->trace_dir,
+             (unsigned long long)f->seed);
+    weft__trace_again_path(path, again, sizeof again);
+    if (!traced_run(c, f, path)) {
+        fprintf(stderr, "weft-explore: no trace recorded for seed %llu\n",
+                (unsigned long long)f->seed);
+        return;
+    }
+    bool differ = traced_run(c, f, again) &&
+                  weft__traces_differ(path, again) == 1;
+    if (!differ) unlink(again);
+    if (c->json) {
+        printf("{\"event\":\"trace\",\"seed\":%llu,\"same_on_rerun\":%s,"
+               "\"path\":", (unsigned long long)f->seed,
+               differ ? "false" : "true");
+        weft__json_string(stdout, path);
+        fputs("}\n", stdout);
+        return;
+    }
+    printf("  trace: %s (weft-trace dump %s)\n", path, path);
+    if (differ) {
+        printf("  nondeterminism: a re-run of this seed wrote another trace "
+               "(weft-trace diff %s %s): the program reads something outside "
+               "weft's control\n", path, again);
+    }
+}
+
 /* Handles one record; true when the campaign should stop. */
 static bool take(const struct weft__cli *c, struct weft__tally *t,
                  const struct weft__record *rec, char *describe, size_t n) {
@@ -308,6 +367,7 @@ static bool take(const struct weft__cli *c, struct weft__tally *t,
     if (c->progress) fputs("\r\033[K", stderr);
     weft__ci_failure(c, &rec->fail);
     weft__print_failure(stdout, &rec->fail, c->command, c->json);
+    if (c->trace_dir) record_trace(c, &rec->fail);
     fflush(stdout);
     return c->stop_after && t->failures >= c->stop_after;
 }

@@ -25,6 +25,7 @@ struct weft__cli {
     weft_time run_timeout;  /* real, per run */
     bool shrink, json, progress, verbose;
     bool exec_each;         /* --exec: no fork server, one exec a run */
+    const char *trace_dir;  /* record failing runs' traces there */
     char **argv;            /* PROG ARGS, NULL-terminated */
     char command[1024];     /* the same, quoted for a replay line */
     struct weft__ci ci;     /* the CI options (sim/ci.h) */

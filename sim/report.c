@@ -126,6 +126,7 @@ int weft__report_read(int fd, struct weft__run_report *r) {
     r->log = keep;
     r->log.n = 0;
     r->log.steps = steps;
+    if (n > ((size_t)1 << 26)) return -EIO; /* not a report */
     if (n > r->log.cap) {
         struct weft__decision *d = realloc(r->log.d, n * sizeof *d);
         if (!d) return -ENOMEM;

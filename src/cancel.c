@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "cancel.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,7 @@ void weft__scope_enter(struct weft__task *t, weft_scope *s,
     s->site.file = file;
     s->site.line = line;
     t->scope_top = s;
+    weft__trace_scope(t->rt, WEFT_EV_SCOPE_ENTER, s, 0);
     if (deadline == WEFT_NEVER) return;
     if (deadline <= t->rt->backend->now(t->rt)) {
         weft__scope_cancel(s, WEFT__CANCEL_DEADLINE);
@@ -71,6 +73,7 @@ void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what) {
                      "entered at %s:%d is still open (scopes nest strictly)",
                      what, site_file(top), top->site.line);
     }
+    weft__trace_scope(t->rt, WEFT_EV_SCOPE_EXIT, s, 0);
     weft__scope_unlink(t->rt, s);
     t->scope_top = s->parent;
     s->owner = NULL;
@@ -111,6 +114,7 @@ void weft__scope_cancel(weft_scope *s, int reason) {
     if (s->cancelled) return;
     s->cancelled = (uint8_t)reason;
     struct weft__rt *rt = weft__rt_current();
+    weft__trace_scope(rt, WEFT_EV_SCOPE_CANCEL, s, reason);
     rt->cancel_epoch++; /* every scope's cached chain state is stale */
     weft__timer_disarm(rt, &s->timer);
     wake_subtree(s);
@@ -122,7 +126,11 @@ void weft__scope_move(weft_scope *s, weft_scope *parent) {
     s->parent = parent;
     weft__list_push(&parent->children, &s->sibling);
     weft__rt_current()->cancel_epoch++; /* its chain changed */
-    if (!was_cancelled && weft__scope_chain_cancelled(s)) wake_subtree(s);
+    if (!was_cancelled && weft__scope_chain_cancelled(s)) {
+        weft__trace_scope(weft__rt_current(), WEFT_EV_SCOPE_CANCEL, s,
+                          WEFT_TRACE_CANCEL_PARENT);
+        wake_subtree(s);
+    }
 }
 
 /* ---- public API ---- */

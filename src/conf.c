@@ -82,11 +82,9 @@ static int check_strategy(const char *name, const char *spec) {
     return refuse(name, spec, true, weft__strategy_names());
 }
 
+/* Whether the file can be created is known only when the run opens it. */
 static int check_trace(const char *name, const char *path) {
-    if (!*path) return refuse(name, path, true, "a file path");
-    fprintf(stderr, "weft: trace recording (%s) is not available in this "
-                    "version of weft\n", name);
-    return -ENOTSUP;
+    return *path ? 0 : refuse(name, path, true, "a file path");
 }
 
 static int check_stack_size(size_t size) {
@@ -188,7 +186,11 @@ static int apply_env(weft_config *cfg) {
         }
         cfg->buggify = v;
     }
-    if ((v = getenv("WEFT_TRACE"))) return check_trace("WEFT_TRACE", v);
+    if ((v = getenv("WEFT_TRACE"))) {
+        rc = check_trace("WEFT_TRACE", v);
+        if (rc) return rc;
+        cfg->trace_path = v;
+    }
     return 0;
 }
 

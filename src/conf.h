@@ -7,8 +7,7 @@
 /* Sets *out to *in (NULL: the defaults) overridden by the WEFT_*
  * environment, after checking every field and every variable. 0,
  * -EINVAL (a bad value: one line on stderr names the field or variable,
- * the value and what is accepted), -ENOTSUP (a trace was asked for) or
- * -ENOMEM. */
+ * the value and what is accepted) or -ENOMEM. */
 int weft__config_resolve(const weft_config *in, weft_config *out);
 
 /* Checks the fields of cfg only, without the environment (an in-process

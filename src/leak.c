@@ -19,6 +19,7 @@
 
 #include "cancel.h"
 #include "sched.h"
+#include "trace.h"
 
 /* What the last weft_run of this thread leaked (weft_leaks outside). */
 static __thread struct weft__leak *last_log;
@@ -132,6 +133,7 @@ void weft__track(struct weft__tracked *tr, const void *obj, const char *kind,
     tr->site.line = line;
     tr->slot = 0;
     tr->gen = 0;
+    weft__trace_object(rt, obj, kind, file, line);
     if (!rt || !rt->leaks.enabled) return;
     if (unlikely(!rt->leaks.free)) {
         track_grown(rt, tr, obj, kind, file, line);
@@ -214,11 +216,12 @@ static void visit_live(const struct weft__rt *rt, visit_fn fn, void *ctx) {
 
 /* ---- reports ---- */
 
-/* The one place a leak is made known: a line on stderr here, and the
- * trace's leak event (kind, site, task, time) once trace/ records. */
+/* The one place a leak is made known: a line on stderr and the trace's
+ * leak event (kind, site, task). */
 static void leak_event(const struct weft__leak *l, const char *when,
                        const struct weft__site *where) {
     const weft_leak_info *li = &l->info;
+    weft__trace_leak(li);
     fprintf(stderr,
             "weft: leak: %s %p created at %s:%d by task %llu at t=%lld ns, "
             "still tracked at %s",
@@ -411,6 +414,10 @@ void weft__leaks_run_end(struct weft__rt *rt) {
     /* Left: objects of tasks blocked at a deadlock (their frames are
      * alive), taken over by the runtime, or made outside a task. */
     visit_live(rt, log_at_exit, ls);
+    if (rt->deadlocked && ls->nreported < ls->nlog) {
+        fprintf(stderr, "weft: objects left behind by the deadlock above "
+                        "(their tasks never ended):\n");
+    }
     for (size_t i = ls->nreported; i < ls->nlog; i++) {
         if (!ls->log[i].reported) {
             leak_event(&ls->log[i], "weft_run exit", NULL);

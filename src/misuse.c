@@ -10,6 +10,7 @@
 #include "common.h"
 #include "fork.h"
 #include "sched.h"
+#include "trace.h"
 
 void weft__describe_run(char *buf, size_t n) {
     const struct weft__rt *rt = weft__rt_current();
@@ -26,11 +27,13 @@ void weft__misuse(const void *obj, const char *site_file, int site_line,
                   const char *fmt, ...) {
     char run[128];
     weft__describe_run(run, sizeof run);
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    fputs("weft: misuse: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    weft__trace_abort(WEFT_EV_MISUSE, msg, site_file, site_line);
+    fprintf(stderr, "weft: misuse: %s", msg);
     if (obj) fprintf(stderr, " (object %p", obj);
     if (obj && site_file) fprintf(stderr, " created at %s:%d", site_file, site_line);
     if (obj) fputc(')', stderr);
@@ -48,5 +51,6 @@ void weft__assert_fail(const char *expr, const char *file, int line) {
     weft__describe_run(run, sizeof run);
     fprintf(stderr, "weft: internal error: assertion '%s' failed at %s:%d%s\n",
             expr, file, line, run);
+    weft__trace_abort(WEFT_EV_ASSERT, expr, file, line);
     abort();
 }

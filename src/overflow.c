@@ -24,6 +24,7 @@
 
 #include "fork.h"
 #include "sched.h"
+#include "trace.h"
 
 #define ALTSTACK_SIZE ((size_t)64 * 1024)
 #define SP_SLACK ((uintptr_t)64 * 1024)
@@ -102,6 +103,7 @@ WEFT__NORETURN static void report(const struct weft__task *t) {
 
 static void on_segv(int sig, siginfo_t *si, void *uc) {
     struct weft__rt *rt = weft__rt_current();
+    weft__trace_flush_signal(); /* whatever the fault, keep the trace */
     if (!rt && weft__fork_inherited()) { /* maybe not ours: a hint */
         put("weft: segmentation fault in a process forked inside a weft "
             "task: did it return from the task function? It must not use "

@@ -15,6 +15,7 @@
 #include "sched.h"
 #include "serve.h"
 #include "thread.h"
+#include "trace.h"
 #include "weft/runtime.h"
 
 /* The thread's stack, asked once per thread: for the main thread the
@@ -50,8 +51,13 @@ static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
     weft__xoshiro_seed(rt->rand_state, rt->backend->random_seed(rt));
     rc = weft__overflow_init(rt);
     if (rc) goto fail_backend;
+    if (cfg->trace_path && (rc = weft__trace_open(rt, cfg->trace_path))) {
+        goto fail_overflow;
+    }
     record_loop_stack(rt);
     return 0;
+fail_overflow:
+    weft__overflow_fini(rt);
 fail_backend:
     rt->backend->fini(rt);
 fail_stacks:
@@ -93,6 +99,7 @@ static int run_checked(const weft_config *cfg, int (*main_fn)(void *),
     if (!rc) rc = rt->root_result;
     weft__threads_fini(rt);
     weft__leaks_run_end(rt); /* before rt_fini unmaps the task stacks */
+    weft__trace_close(rt, rc);
     if (rt->deadlocked || rt->stop) weft__tasks_abandon(rt);
     weft__tls_rt = NULL;
     if (rt->backend->run_end) rt->backend->run_end(rt, rc);

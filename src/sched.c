@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sched.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,7 @@ static struct weft__task *pick(struct weft__rt *rt) {
         weft__switch_hook(false, rt->last_site, t->site);
     }
     t->state = WEFT__TASK_RUNNING;
+    weft__trace_switch(rt, t);
     return t;
 }
 
@@ -96,6 +98,7 @@ WEFT__NORETURN static void report_canary(const struct weft__task *t) {
             "memory below it may be corrupt). Raise weft_config.stack_size "
             "or use WEFT_STACK_GUARD_PAGE to stop at the faulting write.\n",
             t->name ? t->name : "?", (unsigned long long)t->id, t->stack.size);
+    weft__trace_flush_signal();
     abort();
 }
 
@@ -201,8 +204,15 @@ bool weft__scope_chain_cancelled(weft_scope *s) {
     return cancelled;
 }
 
+/* Out of line, so that the common answer needs no stack frame. */
+__attribute__((noinline, cold)) static bool cancel_seen(struct weft__task *t) {
+    weft__trace_task(t->rt, WEFT_EV_CANCELLED, t, 0);
+    return true;
+}
+
 bool weft__task_cancelled(struct weft__task *t) {
-    return weft__scope_chain_cancelled(t->scope_top);
+    if (likely(!weft__scope_chain_cancelled(t->scope_top))) return false;
+    return cancel_seen(t);
 }
 
 int weft__yield(void) {
@@ -280,6 +290,7 @@ int weft__park(struct weft__waitq *q, struct weft__wait *w,
     if (deadline != WEFT_NEVER) {
         weft__timer_arm(rt, &t->park_timer, deadline, park_timer_fire);
     }
+    weft__trace_park(rt, w);
     leave_current(rt, false);
     return w->result;
 }
@@ -296,6 +307,7 @@ void weft__wake(struct weft__wait *w, int result) {
     weft__timer_disarm(rt, &t->park_timer);
     t->wait = NULL;
     w->result = result;
+    weft__trace_wake(rt, t, result);
     if (unlikely(weft__switch_hook)) {
         weft__switch_hook(true, (uintptr_t)__builtin_return_address(0),
                           t->site);
@@ -358,29 +370,8 @@ static void fire_due_timers(struct weft__rt *rt) {
     while (rt->timers.root && rt->timers.root->deadline <= now) {
         struct weft__timer *tm = next_due(rt);
         weft__timers_erase(&rt->timers, tm);
+        weft__trace_timer(rt, tm->deadline);
         tm->fire(tm);
-    }
-}
-
-static void report_deadlock(struct weft__rt *rt) {
-    char run[128];
-    weft__describe_run(run, sizeof run);
-    fprintf(stderr,
-            "weft: deadlock: %zu task(s) blocked and nothing can wake them "
-            "(no runnable task, timer, thread or I/O)%s\n",
-            rt->ntasks, run);
-    struct weft__list *n;
-    for (n = rt->tasks.next; n != &rt->tasks; n = n->next) {
-        const struct weft__task *t =
-            container_of(n, struct weft__task, all_node);
-        const struct weft__waitq *q = t->wait ? t->wait->q : NULL;
-        fprintf(stderr, "  task '%s' (id %llu) waits on %s %p",
-                t->name ? t->name : "?", (unsigned long long)t->id,
-                q ? q->kind : "nothing", q ? q->obj : NULL);
-        if (q && q->site && q->site->file) {
-            fprintf(stderr, " created at %s:%d", q->site->file, q->site->line);
-        }
-        fputc('\n', stderr);
     }
 }
 
@@ -450,7 +441,7 @@ int weft__sched_loop(struct weft__rt *rt) {
         if (rt->runq_len == 0) {
             weft_time next = weft__timers_next(&rt->timers);
             if (next == WEFT_NEVER && rt->nexternal == 0) {
-                report_deadlock(rt);
+                weft__deadlock_report(rt);
                 rt->deadlocked = true;
                 return -EDEADLK;
             }

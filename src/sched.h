@@ -93,6 +93,7 @@ struct weft__rt {
     const weft_config *cfg;      /* borrowed for the run */
     struct weft__ctx loop_ctx;   /* the scheduler loop, on the caller's stack */
     struct weft__task *current;  /* running task, NULL in the loop */
+    struct weft__trace *trace;   /* owned: the recorder, NULL when off */
     struct weft__task **runq;    /* owned ring of runnable tasks */
     size_t runq_cap;             /* >= ntasks, reserved at spawn */
     size_t runq_head;
@@ -231,6 +232,8 @@ void weft__tasks_abandon(struct weft__rt *rt);
  * and the tasks are abandoned as at a deadlock. Called from a task, it
  * never returns (the task is abandoned where it stands). */
 void weft__sched_stop(struct weft__rt *rt, int code);
+/* Prints the report of a deadlock and records it (deadlock.c). */
+void weft__deadlock_report(struct weft__rt *rt);
 
 /* Schedule coverage for a fuzzer (sim/fuzz.c), NULL unless a fuzz
  * target runs: called at each switch that was a choice with the site the

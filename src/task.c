@@ -7,6 +7,7 @@
 
 #include "cancel.h"
 #include "sched.h"
+#include "trace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,7 @@ static int spawn_into(weft_group *g, const char *name, weft_scope *parent_scope,
     t->base.flags = WEFT__SCOPE_BASE;
     t->scope_top = &t->base;
     g->nrunning++;
+    weft__trace_spawn(rt, t, parent_scope);
     weft__make_runnable(rt, t);
     *out = t;
     return 0;
@@ -116,6 +118,7 @@ int weft__task_create_root(struct weft__rt *rt, int (*fn)(void *), void *arg) {
     t->fn = fn;
     t->arg = arg;
     rt->root = t;
+    weft__trace_spawn(rt, t, NULL);
     weft__make_runnable(rt, t);
     return 0;
 }
@@ -151,6 +154,7 @@ static void task_end(struct weft__task *t, int rc) {
                      "or weft_group_join is missing)",
                      t->name ? t->name : "?");
     }
+    weft__trace_task(rt, WEFT_EV_EXIT, t, rc);
     weft__scope_unlink(rt, &t->base);
     weft_group *g = t->group;
     if (t->status) {
@@ -171,6 +175,7 @@ static void task_end(struct weft__task *t, int rc) {
 static void task_entry(void *p) {
     struct weft__task *t = p;
     weft__sched_first_entry();
+    weft__trace_task(t->rt, WEFT_EV_START, t, 0);
     int rc = t->start_fn ? t->start_fn(t->arg, t->status) : t->fn(t->arg);
     task_end(t, rc);
     weft__task_switch_away_dead(t->rt);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "thread.h"
+#include "trace.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -124,8 +125,8 @@ void weft__job_done(struct weft__job *j) {
     weft__list_erase(&j->live);
     j->rt->nexternal--;
     j->done = true;
-    /* The caller was cancelled and left: the result is dropped here (the
-     * trace's "thread complete, result dropped" event, once traces). */
+    weft__trace_obj(j->rt, WEFT_EV_SYNC_DONE, 0, j, j->result);
+    /* The caller was cancelled and left: the result is dropped here. */
     if (j->abandoned) {
         job_free(j);
         return;
@@ -174,6 +175,7 @@ static int submit_and_wait(struct weft__rt *rt, struct weft__job *j,
     *left = false;
     weft__list_push(&rt->jobs, &j->live);
     rt->nexternal++;
+    weft__trace_obj(rt, WEFT_EV_SYNC_SUBMIT, 0, j, 0);
     int rc = rt->backend->offload(rt, j);
     if (rc) {
         weft__list_erase(&j->live);

@@ -8,6 +8,7 @@
 
 #include "prng.h"
 #include "sched.h"
+#include "trace.h"
 #include "weft/time.h"
 
 weft_time weft_now(void) {
@@ -37,8 +38,8 @@ int weft_sleep(weft_time duration) {
 int weft_yield(void) { return weft__yield(); }
 
 void weft_sched_point(const char *label) {
-    (void)label; /* for traces, when they land */
     struct weft__rt *rt = weft__rt_current();
+    if (rt && rt->current) weft__trace_label(rt, label);
     if (rt && rt->current && rt->backend->sched_points) {
         /* the caller's address: each schedule point a site of its own */
         rt->current->site = (uintptr_t)__builtin_return_address(0);

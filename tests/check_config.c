@@ -1,7 +1,8 @@
 /* tests/check_config.c: every weft_config field and every WEFT_*
  * variable, with good and bad values: one table each. A bad value is
- * -EINVAL (or -ENOTSUP for a trace) and one line on stderr naming the
- * field or variable, the value and what is accepted. */
+ * -EINVAL (-ENOENT for a trace file that cannot be created) and one
+ * line on stderr naming the field or variable, the value and what is
+ * accepted. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,7 +104,7 @@ static const struct env_case env_cases[] = {
     {NULL, "WEFT_TRACK_LEAKS", "yes", -EINVAL, "weft: WEFT_TRACK_LEAKS='yes' is not valid; accepted: 0 (off), 1 (on)\n", 0},
     {NULL, "WEFT_TRACK_LEAKS", "01", -EINVAL, "WEFT_TRACK_LEAKS='01' is not valid", 0},
     {NULL, "WEFT_TRACE", "", -EINVAL, "weft: WEFT_TRACE='' is not valid; accepted: a file path\n", 0},
-    {NULL, "WEFT_TRACE", "/tmp/x.trace", -ENOTSUP, "trace recording", 0},
+    {NULL, "WEFT_TRACE", "/nonexistent/x.trace", -ENOENT, "weft: cannot open the trace file '/nonexistent/x.trace'", 0},
 };
 
 /* A seed or a strategy alone selects the simulator. */
@@ -185,7 +186,7 @@ static const struct field_case field_cases[] = {
     {STRATEGY, 0, "dfs:17", -EINVAL, "weft: weft_config.strategy='dfs:17' is not valid; accepted: random, pct:D (D 1-32, optional :k=K), dfs:B (B 0-16), replay:S (S a schedule string), bytes[:HEX] (a fuzzer's input)\n", 0},
     {STRATEGY, 0, "", -EINVAL, "weft: weft_config.strategy='' is not valid", 0},
     {TRACE_PATH, 0, "", -EINVAL, "weft: weft_config.trace_path='' is not valid; accepted: a file path\n", 0},
-    {TRACE_PATH, 0, "/tmp/x.trace", -ENOTSUP, "trace recording", 0},
+    {TRACE_PATH, 0, "/nonexistent/x.trace", -ENOENT, "weft: cannot open the trace file '/nonexistent/x.trace'", 0},
     {SEED, UINT64_MAX, NULL, 0, NULL, 0},
 };
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decision.h"
 #include "harness.h"
@@ -77,6 +78,24 @@ START_TEST(explore_jobs_split_seeds_over_workers) {
     ck_assert_int_eq(weft_explore(&one, two_deposits, NULL, &r1), 1);
     ck_assert_uint_eq(r.failures, r1.failures); /* the same seeds */
     ck_assert_uint_eq(r.first.seed, r1.first.seed);
+}
+END_TEST
+
+START_TEST(explore_trace_dir_records_failing_run) {
+    char dir[] = "/tmp/weft-explore-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    weft_explore_opts o = quiet_opts("pct:3", 300);
+    o.trace_dir = dir;
+    weft_explore_result r;
+    ck_assert_int_eq(weft_explore(&o, two_deposits, NULL, &r), 1);
+    char path[128];
+    snprintf(path, sizeof path, "%s/seed-%llu.trace", dir,
+             (unsigned long long)r.first.seed);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "no %s", path);
+    fclose(f);
+    remove(path);
+    rmdir(dir);
 }
 END_TEST
 
@@ -388,6 +407,7 @@ static Suite *explore_suite(void) {
     tcase_add_loop_test(tc, explore_lost_update_each_strategy_finds_it, 0, 3);
     tcase_add_test(tc, explore_dfs_covers_small_space_completely);
     tcase_add_test(tc, explore_jobs_split_seeds_over_workers);
+    tcase_add_test(tc, explore_trace_dir_records_failing_run);
     tcase_add_test(tc, explore_replay_empty_schedule_runs_without_preemption);
     tcase_add_loop_test(tc, explore_bad_strategy_is_einval, 0, 9);
     tcase_add_test(tc, sched_default_choices_run_oldest_first);

@@ -202,7 +202,9 @@ START_TEST(runtime_deadlock_reports_each_task) {
     int rc = run_capturing(&cfg, deadlocking, NULL, buf, sizeof buf);
     ck_assert_int_eq(rc, -EDEADLK);
     ck_assert_msg(strstr(buf, "weft: deadlock: 2 task(s) blocked"), "%s", buf);
-    ck_assert_msg(strstr(buf, "task 'main' (id 1) waits on group join"), "%s",
+    ck_assert_msg(strstr(buf, "task 'main' (id 1) waits in weft_group_join() "
+                              "on group created at"), "%s", buf);
+    ck_assert_msg(strstr(buf, "for its running task(s) 'stuck' (id 2)"), "%s",
                   buf);
     ck_assert_msg(strstr(buf, "task 'stuck' (id 2) waits on test gate"), "%s",
                   buf);

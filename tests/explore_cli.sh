@@ -40,6 +40,19 @@ b=$(env ${replay% *} "$racy")
 [ "$a" = "$b" ] || fail "replay differs: $a / $b"
 printf '%s' "$a" | grep -q "lost update" || fail "replay passes: $a"
 
+tdir=$(mktemp -d)
+$x --count 5 --trace-dir "$tdir" "$racy" | grep -q "trace: $tdir/seed-1.trace" ||
+    fail "--trace-dir: no trace line"
+[ -s "$tdir/seed-1.trace" ] || fail "--trace-dir: no trace file"
+[ ! -e "$tdir/seed-1.again.trace" ] ||
+    fail "--trace-dir: the re-run's trace of a deterministic run was kept"
+out=$($x --count 1 --trace-dir "$tdir" "$top/tests/nondet_trace")
+printf '%s' "$out" | grep -q "nondeterminism: a re-run of this seed wrote" ||
+    fail "a trace that differs on a re-run is not reported: $out"
+[ -s "$tdir/seed-1.again.trace" ] || fail "the differing trace was not kept"
+rm -rf "$tdir"
+usage "\-\-trace-dir '/no/such'" --trace-dir /no/such "$racy"
+
 json=$($x --json --count 20 --stop-after 0 "$racy")
 printf '%s\n' "$json" | grep -q '^{"event":"failure","seed":1,' ||
     fail "json: $json"

@@ -62,6 +62,10 @@ tests_check_explore_SOURCES = tests/check_explore.c $(TESTS_HARNESS)
 tests_check_explore_CFLAGS = $(TESTS_CFLAGS)
 tests_check_explore_LDADD = $(TESTS_LDADD)
 TESTS += tests/explore_cli.sh
+# A program the explorer must call nondeterministic by its traces alone.
+noinst_PROGRAMS += tests/nondet_trace
+tests_nondet_trace_SOURCES = tests/nondet_trace.c
+tests_nondet_trace_LDADD = libweft.la
 EXTRA_DIST += tests/explore_cli.sh
 
 # The soak (docs/TESTING.md): random programs over the whole API, one per

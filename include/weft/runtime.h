@@ -34,7 +34,7 @@ typedef struct weft_config {
     int backend;            /* WEFT_BACKEND_REAL (default) or _SIM */
     uint64_t seed;          /* sim: the one seed of every choice */
     const char *strategy;   /* sim: "random" (default) */
-    const char *trace_path; /* trace file; NULL: none (not in this build) */
+    const char *trace_path; /* trace file (docs/TRACING.md); NULL: none */
     size_t stack_size;      /* per task, bytes; 0: default (256 KiB) */
                             /* else WEFT_STACK_SIZE_MIN to _MAX */
     int stack_guard;        /* WEFT_STACK_GUARD_*; default AUTO */
@@ -57,8 +57,9 @@ WEFT_API void weft_config_init(weft_config *cfg);
  * tracked is reported as leaked (weft/leak.h).
  * Errors (before main runs): -EINVAL for a bad config field or
  * environment value, whichever the backend (one line on stderr names the
- * field or variable, the value and what is accepted), -ENOTSUP for a
- * trace path (recording is not built yet),
+ * field or variable, the value and what is accepted), -errno when
+ * the trace file (trace_path, WEFT_TRACE) cannot be created (a message
+ * names it),
  * -EBUSY when called inside a running task, -ENOMEM.
  * -EDEADLK when every remaining task is blocked with nothing that could
  * wake it (the report on stderr names each task and what it waits on).

@@ -59,6 +59,9 @@ typedef struct weft_explore_opts {
     weft_time max_time;    /* livelock bound in virtual time (0: 1 hour) */
     weft_time run_timeout; /* isolate: real-time limit of a run (0: 10 s) */
     const char *program;   /* the replay line's program ("./prog") */
+    const char *trace_dir; /* each failure is run once more (in a child)
+                              recording its trace to
+                              trace_dir/seed-N.trace; NULL: none */
     const char *const *require_cover; /* NULL-terminated labels: the
                               campaign fails unless some run reached each
                               WEFT_COVER(label) (weft/buggify.h) */

@@ -11,20 +11,23 @@
 #include "config.h"
 
 #include "sync/channel.h"
+#include "trace.h"
 
 /* The one place an item enters (trace point: put, of the kind of
  * ch->putters, item of putter). There is room. */
-static void put_commit(struct weft__chan *ch, const void *src,
+static inline void put_commit(struct weft__chan *ch, const void *src,
                        const struct weft__task *putter) {
-    (void)putter; /* the trace's putter */
+    weft__trace_obj(putter->rt, WEFT_EV_QUEUE_PUT, putter->id, ch->getters.obj,
+                    0);
     ch->ops->push(ch, src);
     ch->len++;
 }
 
 /* The one place an item leaves (trace point: get, by getter). */
-static void get_commit(struct weft__chan *ch, void *dst,
+static inline void get_commit(struct weft__chan *ch, void *dst,
                        const struct weft__task *getter) {
-    (void)getter; /* the trace's getter */
+    weft__trace_obj(getter->rt, WEFT_EV_QUEUE_GET, getter->id, ch->getters.obj,
+                    0);
     ch->ops->pop(ch, dst);
     ch->len--;
 }
@@ -100,7 +103,9 @@ int weft__chan_get(struct weft__chan *ch, struct weft__task *t, void *item) {
 
 void weft__chan_close(struct weft__chan *ch) {
     if (ch->closed) return;
-    ch->closed = true; /* trace point: close */
+    ch->closed = true;
+    weft__trace_obj(weft__rt_current(), WEFT_EV_QUEUE_CLOSE, 0, ch->getters.obj,
+                    0);
     weft__wake_all(&ch->putters, -EPIPE);
     weft__wake_all(&ch->getters, -EPIPE); /* parked only while empty */
 }

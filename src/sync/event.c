@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sync/sync.h"
+#include "trace.h"
 
 #include <string.h>
 
@@ -17,7 +18,8 @@ int weft_event_init_at(weft_event *e, const char *file, int line) {
 void weft_event_set(weft_event *e) {
     WEFT__SYNC_ENTER(e, WEFT__MAGIC_EVENT, "weft_event_set");
     if (e->is_set) return;
-    e->is_set = true; /* trace point: event set */
+    e->is_set = true;
+    weft__trace_obj(e->rt, WEFT_EV_EVENT_SET, 0, e, 0);
     weft__wake_all(&e->waitq, 0);
 }
 

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "sync/sync.h"
+#include "trace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,17 +100,21 @@ static void set_erase(weft_limiter *l, struct weft__borrower b) {
 /* ---- tokens ---- */
 
 /* The one place borrower b gets a token (trace point: limiter acquire). */
-static void lend(weft_limiter *l, struct weft__borrower b) {
+static inline void lend(weft_limiter *l, struct weft__borrower b) {
     weft__assert(l->nborrowed < l->total &&
                  2 * (l->nborrowed + 1) <= l->nslots);
     l->set[probe(l, b)] = b;
     l->nborrowed++;
+    weft__trace_obj(l->rt, WEFT_EV_LIMITER_ACQUIRE, b.is_task ? b.key : 0, l,
+                    0);
 }
 
 /* The one place b's token comes back (trace point: limiter release). */
-static void give_back(weft_limiter *l, struct weft__borrower b) {
+static inline void give_back(weft_limiter *l, struct weft__borrower b) {
     set_erase(l, b);
     l->nborrowed--;
+    weft__trace_obj(l->rt, WEFT_EV_LIMITER_RELEASE, b.is_task ? b.key : 0, l,
+                    0);
 }
 
 /* Hands free tokens to waiters, oldest first. */

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "sync/sync.h"
+#include "trace.h"
 
 #include <string.h>
 
@@ -21,14 +22,16 @@ int weft_lock_init_at(weft_lock *lk, const char *file, int line) {
 }
 
 /* The one place a task comes to hold lk (trace point: lock acquire). */
-static void take(weft_lock *lk, const struct weft__task *t) {
+static inline void take(weft_lock *lk, const struct weft__task *t) {
     weft__assert(!lk->owner_id);
     lk->owner_id = t->id;
+    weft__trace_obj(lk->rt, WEFT_EV_LOCK_ACQUIRE, t->id, lk, 0);
 }
 
 /* The one place lk stops being held (trace point: lock release); the
  * oldest waiter takes it at once. */
-static void give(weft_lock *lk) {
+static inline void give(weft_lock *lk) {
+    weft__trace_obj(lk->rt, WEFT_EV_LOCK_RELEASE, lk->owner_id, lk, 0);
     lk->owner_id = 0;
     struct weft__wait *w = weft__waitq_first(&lk->waitq);
     if (w) {

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "sync/sync.h"
+#include "trace.h"
 
 #include <limits.h>
 #include <string.h>
@@ -24,15 +25,16 @@ int weft_sem_init_at(weft_sem *s, unsigned value, unsigned max,
 }
 
 /* The one place task t takes a unit (trace point: sem acquire). */
-static void take(weft_sem *s, const struct weft__task *t) {
-    (void)t; /* the trace's acquirer */
+static inline void take(weft_sem *s, const struct weft__task *t) {
+    weft__trace_obj(s->rt, WEFT_EV_SEM_ACQUIRE, t->id, s, s->value - 1);
     weft__assert(s->value > 0);
     s->value--;
 }
 
 /* The one place a unit comes back (trace point: sem release); the
  * oldest waiter takes it at once. */
-static void give(weft_sem *s) {
+static inline void give(weft_sem *s) {
+    weft__trace_obj(s->rt, WEFT_EV_SEM_RELEASE, 0, s, s->value + 1);
     s->value++;
     struct weft__wait *w = weft__waitq_first(&s->waitq);
     if (w) {

@@ -1,0 +1,148 @@
+/* src/trace.h: the hook layer of trace recording (docs/TRACING.md).
+ *
+ * Each event site in the library is one call to one of these inline
+ * hooks. While no runtime of the process records, a hook is one compare
+ * of a global with zero and a predicted-not-taken branch (weft__tracing
+ * is not thread-local and needs no pointer chase, unlike rt->trace); the
+ * recording itself is out of line in src/trace.c, the only file that
+ * knows the format. Tasks are named by
+ * their ids and objects by small ids handed out per run, so that a sim
+ * trace depends on the program and the seed only. */
+#ifndef WEFT_SRC_TRACE_H
+#define WEFT_SRC_TRACE_H
+
+#include "sched.h"
+#include "trace_format.h"
+
+struct weft_leak_info;
+
+/* How many runtimes of the process record a trace (any thread). */
+extern int weft__tracing __attribute__((visibility("hidden")));
+
+/* Whether any runtime records; relaxed: another thread's open or close
+ * only needs to be seen eventually (a plain load on every target). */
+#define WEFT__ANY_TRACING() unlikely(__atomic_load_n(&weft__tracing, \
+                                                     __ATOMIC_RELAXED))
+
+/* Whether rt records: the global first, so that off costs one compare. */
+#define WEFT__TRACING(rt) (WEFT__ANY_TRACING() && (rt)->trace)
+
+/* Module lifetime (runtime.c): open before the root task exists (0 or
+ * -errno, message printed), close after the last event (writes the run
+ * end and the last block). */
+int weft__trace_open(struct weft__rt *rt, const char *path);
+void weft__trace_close(struct weft__rt *rt, int result);
+
+/* Abort paths (misuse.c, overflow): record what stops the run and write
+ * what is buffered. The signal variant only writes (async-signal-safe). */
+void weft__trace_abort(int kind, const char *msg, const char *file, int line);
+void weft__trace_flush_signal(void);
+
+/* Out-of-line recorders behind the hooks below. */
+void weft__trace_task_rec(struct weft__rt *rt, int kind,
+                          const struct weft__task *t, int64_t value);
+void weft__trace_spawn_rec(struct weft__rt *rt, const struct weft__task *child,
+                           const weft_scope *in);
+void weft__trace_switch_rec(struct weft__rt *rt, const struct weft__task *to);
+void weft__trace_park_rec(struct weft__rt *rt, const struct weft__wait *w);
+void weft__trace_wake_rec(struct weft__rt *rt, const struct weft__task *t,
+                          int result);
+void weft__trace_scope_rec(struct weft__rt *rt, int kind, const weft_scope *s,
+                           int reason);
+void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline);
+void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
+                         const void *obj, int64_t value);
+void weft__trace_object_rec(struct weft__rt *rt, const void *obj,
+                            const char *kind, const char *file, int line);
+void weft__trace_leak_rec(struct weft__rt *rt,
+                          const struct weft_leak_info *li);
+void weft__trace_label_rec(struct weft__rt *rt, const char *label);
+void weft__trace_event_rec(struct weft__rt *rt, int kind, int64_t value);
+void weft__trace_waits_rec(struct weft__rt *rt, const struct weft__task *t,
+                           const struct weft__waitq *q, uint64_t holder);
+
+/* Task t started, exited (value: result) or saw a cancellation. */
+static inline void weft__trace_task(struct weft__rt *rt, int kind,
+                                    const struct weft__task *t, int64_t v) {
+    if (WEFT__TRACING(rt)) weft__trace_task_rec(rt, kind, t, v);
+}
+
+/* child was created by the running task (NULL: the root), under scope in. */
+static inline void weft__trace_spawn(struct weft__rt *rt,
+                                     const struct weft__task *child,
+                                     const weft_scope *in) {
+    if (WEFT__TRACING(rt)) weft__trace_spawn_rec(rt, child, in);
+}
+
+/* `to` runs next (rt->current is the one before, NULL: the loop). */
+static inline void weft__trace_switch(struct weft__rt *rt,
+                                      const struct weft__task *to) {
+    if (WEFT__TRACING(rt)) weft__trace_switch_rec(rt, to);
+}
+
+/* w->task parks in w (its queue and armed park timer say on what and
+ * until when): one argument, so the hot path keeps no more registers. */
+static inline void weft__trace_park(struct weft__rt *rt,
+                                    const struct weft__wait *w) {
+    if (WEFT__TRACING(rt)) weft__trace_park_rec(rt, w);
+}
+
+/* t is woken with result, by the running task or the loop's cause. */
+static inline void weft__trace_wake(struct weft__rt *rt,
+                                    const struct weft__task *t, int result) {
+    if (WEFT__TRACING(rt)) weft__trace_wake_rec(rt, t, result);
+}
+
+/* Scope s entered, exited or cancelled (reason: WEFT__CANCEL_*). */
+static inline void weft__trace_scope(struct weft__rt *rt, int kind,
+                                     const weft_scope *s, int reason) {
+    if (WEFT__TRACING(rt)) weft__trace_scope_rec(rt, kind, s, reason);
+}
+
+static inline void weft__trace_timer(struct weft__rt *rt, weft_time deadline) {
+    if (WEFT__TRACING(rt)) weft__trace_timer_rec(rt, deadline);
+}
+
+/* An operation of kind on obj on behalf of the task with id task (0: the
+ * running one). */
+static inline void weft__trace_obj(struct weft__rt *rt, int kind,
+                                   uint64_t task, const void *obj,
+                                   int64_t value) {
+    if (WEFT__TRACING(rt)) weft__trace_obj_rec(rt, kind, task, obj, value);
+}
+
+/* obj (kind, created at file:line) is new: it gets a fresh id. */
+static inline void weft__trace_object(struct weft__rt *rt, const void *obj,
+                                      const char *kind, const char *file,
+                                      int line) {
+    if (WEFT__ANY_TRACING() && rt && rt->trace) {
+        weft__trace_object_rec(rt, obj, kind, file, line);
+    }
+}
+
+static inline void weft__trace_leak(const struct weft_leak_info *li) {
+    if (!WEFT__ANY_TRACING()) return;
+    struct weft__rt *rt = weft__rt_current();
+    if (rt && rt->trace) weft__trace_leak_rec(rt, li);
+}
+
+/* The running task reached weft_sched_point(label): a note, aux 1. */
+static inline void weft__trace_label(struct weft__rt *rt, const char *label) {
+    if (WEFT__TRACING(rt) && label) weft__trace_label_rec(rt, label);
+}
+
+/* An event of the run as a whole (a deadlock: value, the blocked tasks). */
+static inline void weft__trace_event(struct weft__rt *rt, int kind,
+                                     int64_t value) {
+    if (WEFT__TRACING(rt)) weft__trace_event_rec(rt, kind, value);
+}
+
+/* At a deadlock: t waits in q on an object held by task holder (0: none). */
+static inline void weft__trace_waits(struct weft__rt *rt,
+                                     const struct weft__task *t,
+                                     const struct weft__waitq *q,
+                                     uint64_t holder) {
+    if (WEFT__TRACING(rt)) weft__trace_waits_rec(rt, t, q, holder);
+}
+
+#endif

@@ -1,0 +1,253 @@
+/* trace/timeline.c: `weft-trace timeline`: one lane per task, events left
+ * to right in the order they happened (one column each: under sim the
+ * clock stands still between timers, so columns, not times, give the
+ * order; the time is in each column's tooltip and on the axis), and a
+ * happens-before arrow from each wake-up to the next step of the task it
+ * woke, coloured by what woke it. Positions are computed here and pinned,
+ * so Graphviz (neato) only routes the arrows. Repeats of one event in a
+ * lane fold into one box "x N"; past o->max_nodes columns the picture
+ * stops and says where, to be narrowed with --from/--to/--task. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "views.h"
+
+#define LANE_H 0.75 /* inches between lanes */
+#define COL_W 1.6   /* inches between columns */
+#define LABEL_MAX 22 /* characters of a box's label line */
+
+struct lane_state {
+    long last_node;  /* its last drawn node (event index), -1: none */
+    long pending;    /* a wake waiting for its next node, -1: none */
+    uint16_t pending_cause;
+};
+
+static bool drawn_kind(unsigned k) {
+    return k != WEFT_EV_SWITCH && k != WEFT_EV_OBJECT &&
+           k != WEFT_EV_RUN_END && k != WEFT_EV_SCOPE_ENTER &&
+           k != WEFT_EV_SCOPE_EXIT;
+}
+
+static const char *cause_colour(uint16_t cause) {
+    static const char *const c[] = {"#1565c0", "#2e7d32", "#6a1b9a",
+                                    "#e65100"};
+    return cause < 4 ? c[cause] : "black";
+}
+
+/* A short label of e for its box. */
+static void label_of(const struct model *m, const struct trace_event *e,
+                     char *buf, size_t n) {
+    const struct m_object *o = model_object(m, e->obj);
+    char who[96];
+    const char *kind = trace_kind_name(e->kind);
+    switch (e->kind) {
+    case WEFT_EV_SPAWN:
+        snprintf(buf, n, "spawn %s", model_task_label(m, e->obj, who, 96));
+        break;
+    case WEFT_EV_WAKE:
+        snprintf(buf, n, "wake %s", model_task_label(m, e->obj, who, 96));
+        break;
+    case WEFT_EV_PARK:
+        snprintf(buf, n, "wait: %s", trace_str(m->tf, e->str));
+        break;
+    case WEFT_EV_EXIT:
+        snprintf(buf, n, "exit %" PRId64, e->value);
+        break;
+    case WEFT_EV_NOTE: case WEFT_EV_ASSERT: case WEFT_EV_MISUSE:
+        snprintf(buf, n, "%s", trace_str(m->tf, e->str));
+        break;
+    case WEFT_EV_SCOPE_CANCEL:
+        snprintf(buf, n, "cancel scope %u", e->obj);
+        break;
+    default:
+        if (o) {
+            snprintf(buf, n, "%s\n%s %u", kind, o->kind, o->id);
+        } else {
+            snprintf(buf, n, "%s", kind);
+        }
+    }
+}
+
+struct timeline {
+    const struct trace_file *tf;
+    const struct model *m;
+    struct dot d;
+    long *lane;               /* per task index: lane number, -1: none */
+    struct lane_state *ls;    /* per lane; lane 0 is the loop */
+    size_t nlanes, col;
+};
+
+static long lane_of(struct timeline *v, uint32_t task) {
+    const struct m_task *t = model_task(v->m, task);
+    if (!t) return 0;
+    long *l = &v->lane[t - v->m->tasks];
+    if (*l < 0) {
+        *l = (long)v->nlanes++;
+        char name[128];
+        model_task_label(v->m, task, name, sizeof name);
+        dot_printf(&v->d, "  lane%ld [shape=plain, style=\"\", fontsize=12, "
+                   "label=\"", *l);
+        dot_quote(&v->d, name);
+        dot_printf(&v->d, "\", pos=\"-1.2,%.2f!\"];\n", -LANE_H * (double)*l);
+    }
+    return *l;
+}
+
+static bool boxed(const struct opts *o, const struct model *m,
+                  const struct trace_event *e) {
+    return drawn_kind(e->kind) && view_selects(o, m, e) &&
+           !(e->kind == WEFT_EV_WAKE && e->aux == WEFT_TRACE_BY_TIMER);
+}
+
+/* How many boxes in a row, from event i on, show the same event again:
+ * they fold into one box "x N" (nothing else is drawn between them). */
+static size_t repeats(const struct timeline *v, const struct opts *o,
+                      size_t i) {
+    const struct trace_file *tf = v->tf;
+    const struct trace_event *a = &tf->ev[i];
+    size_t reps = 1;
+    for (size_t j = i + 1; j < tf->nev && a->kind != WEFT_EV_WAKE; j++) {
+        const struct trace_event *b = &tf->ev[j];
+        if (!boxed(o, v->m, b)) continue;
+        if (b->kind != a->kind || b->task != a->task || b->obj != a->obj ||
+            b->str != a->str) {
+            break;
+        }
+        reps++;
+    }
+    return reps;
+}
+
+static void node(struct timeline *v, size_t i, long l, size_t reps) {
+    const struct trace_event *e = &v->tf->ev[i];
+    char label[256];
+    label_of(v->m, e, label, sizeof label);
+    if (strlen(label) > LABEL_MAX) strcpy(label + LABEL_MAX - 3, "...");
+    bool bad = e->kind == WEFT_EV_ASSERT || e->kind == WEFT_EV_MISUSE ||
+               e->kind == WEFT_EV_LEAK || e->kind == WEFT_EV_DEADLOCK ||
+               (e->kind == WEFT_EV_EXIT && e->value != 0);
+    dot_printf(&v->d, "  e%zu [label=\"", i);
+    dot_quote(&v->d, label);
+    if (reps > 1) dot_printf(&v->d, " x %zu", reps);
+    dot_printf(&v->d, "\", tooltip=\"t=%" PRId64 " ns\", pos=\"%.2f,%.2f!\", "
+               "fillcolor=\"%s\"];\n", e->time, COL_W * (double)v->col,
+               -LANE_H * (double)l, bad ? "#ef9a9a" : "#eceff1");
+    struct lane_state *s = &v->ls[l];
+    if (s->last_node >= 0) {
+        dot_printf(&v->d, "  e%ld -> e%zu [color=\"#b0bec5\", penwidth=4, "
+                   "arrowhead=none];\n", s->last_node, i);
+    }
+    if (s->pending >= 0) {
+        dot_printf(&v->d, "  e%ld -> e%zu [color=\"%s\", penwidth=1.5, "
+                   "constraint=false];\n", s->pending, i,
+                   cause_colour(s->pending_cause));
+        s->pending = -1;
+    }
+    s->last_node = (long)i;
+    if (v->col % 8 == 0) {
+        dot_printf(&v->d, "  axis%zu [shape=plain, style=\"\", fontsize=9, "
+                   "fontcolor=\"#616161\", label=\"%.3f us\", "
+                   "pos=\"%.2f,%.2f!\"];\n",
+                   v->col, (double)e->time / 1e3, COL_W * (double)v->col,
+                   LANE_H);
+    }
+    v->col++;
+}
+
+/* A wake-up: the arrow starts here and ends at the woken task's next box. */
+static void wake(struct timeline *v, size_t i, long from) {
+    const struct trace_event *e = &v->tf->ev[i];
+    const struct m_task *t = model_task(v->m, e->obj);
+    if (!t || from < 0 || v->lane[t - v->m->tasks] < 0) return;
+    struct lane_state *s = &v->ls[v->lane[t - v->m->tasks]];
+    s->pending = from;
+    s->pending_cause = e->aux;
+}
+
+static void events(struct timeline *v, const struct opts *o) {
+    const struct trace_file *tf = v->tf;
+    size_t shown = 0, total = 0, cut = 0, folded = 0;
+    long last_timer = -1;
+    for (size_t i = 0; i < tf->nev; i++) {
+        const struct trace_event *e = &tf->ev[i];
+        if (!drawn_kind(e->kind) || !view_selects(o, v->m, e)) continue;
+        if (e->kind == WEFT_EV_WAKE && e->aux == WEFT_TRACE_BY_TIMER) {
+            wake(v, i, last_timer); /* an arrow from the timer, no box */
+            continue;
+        }
+        total++;
+        long l = lane_of(v, e->task);
+        if (folded) { /* drawn in the box of an earlier one */
+            folded--;
+            continue;
+        }
+        if (shown >= o->max_nodes) {
+            cut++;
+            continue;
+        }
+        size_t reps = repeats(v, o, i);
+        folded = reps - 1;
+        node(v, i, l, reps);
+        shown++;
+        if (e->kind == WEFT_EV_TIMER) last_timer = (long)i;
+        if (e->kind == WEFT_EV_WAKE) wake(v, i, (long)i);
+    }
+    if (cut) {
+        dot_printf(&v->d, "  folded [shape=note, fillcolor=\"#fff9c4\", "
+                   "label=\"showing %zu of %zu events: narrow with --from, "
+                   "--to or --task\", pos=\"0,%.2f!\"];\n", shown, total,
+                   2 * LANE_H);
+        fprintf(stderr, "weft-trace: timeline: showing %zu of %zu events "
+                "(--max %zu); narrow with --from, --to or --task\n", shown,
+                total, o->max_nodes);
+    }
+}
+
+static void legend(struct timeline *v) {
+    double y = -LANE_H * ((double)v->nlanes + 0.5);
+    static const char *const what[] = {"woken by a task", "by a timer",
+                                       "by a run_sync thread",
+                                       "by cancellation"};
+    for (int k = 0; k < 4; k++) {
+        dot_printf(&v->d, "  lg%d [shape=plain, style=\"\", fontcolor=\"%s\", "
+                   "label=\"%s (arrow colour)\", pos=\"%.2f,%.2f!\"];\n", k,
+                   cause_colour((uint16_t)k), what[k], 2.4 * k, y);
+    }
+    dot_printf(&v->d, "  lg4 [label=\"failure, leak, deadlock\", fillcolor="
+               "\"#ef9a9a\", pos=\"9.6,%.2f!\"];\n", y);
+}
+
+int view_timeline(const struct trace_file *tf, const struct opts *o) {
+    struct model m;
+    if (model_build(&m, tf, tf->nev)) return 1;
+    struct timeline v = {.tf = tf, .m = &m, .nlanes = 1};
+    v.lane = malloc((m.ntasks + 1) * sizeof *v.lane);
+    v.ls = malloc((m.ntasks + 2) * sizeof *v.ls);
+    int rc = 1;
+    if (v.lane && v.ls) {
+        for (size_t i = 0; i <= m.ntasks; i++) v.lane[i] = -1;
+        for (size_t i = 0; i < m.ntasks + 2; i++) {
+            v.ls[i] = (struct lane_state){-1, -1, 0};
+        }
+        dot_printf(&v.d, "digraph timeline {\n  graph [fontname=\"Helvetica"
+                   "\", labelloc=t, fontsize=16, splines=true, label=\"weft "
+                   "run, %s: timeline (time flows right; arrows: "
+                   "happens-before from wake-ups)\"];\n  node [shape=box, "
+                   "style=\"rounded,filled\", fontname=\"Helvetica\", "
+                   "fontsize=10];\n  lane0 [shape=plain, style=\"\", "
+                   "label=\"(timers)\", pos=\"-1.2,0!\"];\n",
+                   tf->sim ? "sim" : "real");
+        events(&v, o);
+        legend(&v);
+        dot_printf(&v.d, "}\n");
+        rc = dot_render(&v.d, o, "neato");
+    }
+    free(v.lane);
+    free(v.ls);
+    model_free(&m);
+    return rc;
+}
