@@ -1,5 +1,7 @@
-/* sim/ci.c: weft-explore's CI options (ci.h): parsing them, and what
- * they do at the end of a campaign. A required coverage mark that no run
+/* sim/ci.c: weft-explore's CI options (ci.h): parsing them, the corpus
+ * replayed before the campaign, each failure saved and kept for the
+ * JUnit report, and at the end the cover marks, the sets a shard's
+ * merge needs and the report. A required coverage mark that no run
  * reached fails the campaign (exit 1) even when every run passed: the
  * test did not prove it reached its rare path. */
 #include "config.h"

@@ -202,7 +202,7 @@ START_TEST(cover_table_merges_and_keeps_labels_distinct) {
     ck_assert_uint_eq(a.n, 2);
     ck_assert_uint_eq(weft__cover_find(&a, "x")->hits, 7);
     ck_assert_uint_eq(weft__cover_find(&a, "x")->runs, 2);
-    char label[8];
+    char label[16];
     for (int i = 0; i < WEFT__COVER_MAX + 1; i++) {
         snprintf(label, sizeof label, "l%d", i);
         weft__cover_add(&b, label, 1, 1);
