@@ -7,7 +7,8 @@
 BENCH_CFLAGS = $(WEFT_CFLAGS) -O2
 BENCH_HARNESS = bench/harness.c bench/harness.h bench/workloads.c \
 	bench/workloads.h
-BENCH_PROGS = bench/tasks bench/sync bench/ctx bench/memory bench/explore_runs
+BENCH_PROGS = bench/tasks bench/sync bench/ctx bench/memory bench/io \
+	bench/explore_runs
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 
 # Through the public API and the shared library, as an application uses it.
@@ -20,6 +21,12 @@ bench_sync_SOURCES = bench/sync.c $(BENCH_HARNESS)
 bench_sync_CFLAGS = $(BENCH_CFLAGS)
 bench_sync_LDADD = libweft.la
 bench_sync_LDFLAGS = -no-install
+
+bench_io_SOURCES = bench/io.c examples/echo_server.c \
+	examples/echo_server.h $(BENCH_HARNESS)
+bench_io_CFLAGS = $(BENCH_CFLAGS)
+bench_io_LDADD = libweft.la
+bench_io_LDFLAGS = -no-install
 
 bench_memory_SOURCES = bench/memory.c $(BENCH_HARNESS)
 bench_memory_CFLAGS = $(BENCH_CFLAGS)
@@ -95,6 +102,7 @@ bench: $(EXTRA_PROGRAMS) bench-uv bench-boost
 
 EXTRA_DIST += bench/run.sh bench/py_baselines.py bench/uv_baseline.c \
 	bench/boost_baseline.c bench/ext/installed.c \
+	bench/sim_cost.sh \
 	bench/uctx/config.h bench/.gitignore
 CLEANFILES += $(EXTRA_PROGRAMS) bench/uv_baseline$(EXEEXT) \
 	bench/boost_baseline$(EXEEXT) \

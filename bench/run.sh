@@ -52,8 +52,10 @@ done
 if [ -x "$build/bench/uv_baseline" ]; then
     "$build/bench/uv_baseline" >>"$base" || status=1
 else
-    printf 'uv.idle\tskip\tlibuv not found (apt-get install libuv1-dev)\n' \
-        >>"$base"
+    for key in idle io_pingpong io_echo100 io_timers io_idle; do
+        printf 'uv.%s\tskip\tlibuv not found (apt-get install libuv1-dev)\n' \
+            $key >>"$base"
+    done
 fi
 if [ -x "$build/bench/boost_baseline" ]; then
     "$build/bench/boost_baseline" >>"$base" || status=1
@@ -73,6 +75,7 @@ run() {
 run "$build/bench/tasks"
 run "$build/bench/sync"
 run "$build/bench/ctx"
+run "$build/bench/io"
 for mode in auto canary page; do
     run "$build/bench/memory" $mode
 done

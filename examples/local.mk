@@ -9,3 +9,11 @@ examples_start_LDADD = libweft.la
 # -no-install: a real binary, not a libtool wrapper script, so that
 # weft-explore runs it at the cost of one exec.
 examples_racy_LDFLAGS = -no-install
+
+# The echo server (issue 12): its server part is shared with the I/O
+# load tests and the benchmarks.
+noinst_PROGRAMS += examples/echo
+examples_echo_SOURCES = examples/echo.c examples/echo_server.c \
+	examples/echo_server.h
+examples_echo_LDADD = libweft.la
+include examples/guide/local.mk

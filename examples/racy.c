@@ -31,8 +31,10 @@ static int deposit(void *arg) {
     for (int i = 0; i < 3; i++) {
         int seen = t->acct->balance;       /* read */
         t->acct->log[t->acct->nlog++] = t->letter;
+        weft_trace_note("read %d", seen); /* shown by weft-trace */
         weft_sched_point("between read and write");
         t->acct->balance = seen + 10;      /* write back: may lose one */
+        weft_trace_note("wrote %d", seen + 10);
     }
     return 0;
 }

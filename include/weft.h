@@ -12,6 +12,7 @@
 #include "weft/queue.h"
 #include "weft/patterns.h"
 #include "weft/thread.h"
+#include "weft/io.h"
 #include "weft/leak.h"
 #include "weft/sim.h"
 #include "weft/trace.h"

@@ -13,10 +13,12 @@
 
 #include "backend.h"
 #include "buggify.h"
+#include "conf.h"
 #include "decision.h"
 #include "prng.h"
 #include "report.h"
 #include "sched.h"
+#include "serve.h"
 #include "strategy.h"
 #include "thread.h"
 
@@ -27,6 +29,7 @@ struct sim_state {
     const char *spec;               /* the strategy string (borrowed) */
     struct weft__run_report *report; /* borrowed: the explorer's, or NULL */
     uint64_t nchoices;              /* choices made so far */
+    bool io_warned;                 /* the -ENOTSUP of I/O was explained */
 };
 
 static struct sim_state *state_of(struct weft__rt *rt) {
@@ -158,6 +161,40 @@ static int sim_offload(struct weft__rt *rt, struct weft__job *j) {
     return 0;
 }
 
+/* "name" or "name:params": a strategy that accepts those parameters,
+ * checked by setting one up. */
+static int sim_check_config(const char *key, const char *name,
+                            const char *value) {
+    if (strcmp(key, "strategy")) return 0;
+    const char *params;
+    const struct weft__strategy_ops *st = weft__strategy_find(value, &params);
+    void *state;
+    int rc = st ? st->init(&state, 0, params) : -EINVAL;
+    if (rc == 0) st->fini(state);
+    if (rc != -EINVAL) return rc;
+    return weft__config_refuse(name, value, true, weft__strategy_names());
+}
+
+/* Until the simulated network exists, nothing under sim touches a real
+ * fd: a watcher cannot start. Said once per run. */
+static int sim_io_start(struct weft__rt *rt, struct weft__io *w) {
+    (void)w;
+    struct sim_state *s = state_of(rt);
+    if (!s->io_warned) {
+        s->io_warned = true;
+        fprintf(stderr, "weft: I/O on file descriptors is not simulated yet: "
+                        "under WEFT_BACKEND=sim weft_fd_wait, weft_read, "
+                        "weft_write, weft_tcp_* and weft_signal_wait return "
+                        "-ENOTSUP (docs/IO.md)\n");
+    }
+    return -ENOTSUP;
+}
+
+static void sim_io_stop(struct weft__rt *rt, struct weft__io *w) {
+    (void)rt;
+    (void)w;
+}
+
 static void sim_run_end(struct weft__rt *rt, int rc) {
     struct sim_state *s = state_of(rt);
     struct weft__run_report *r = s->report;
@@ -186,13 +223,17 @@ const struct weft__backend_ops weft__backend_sim = {
     .fini = sim_fini,
     .now = sim_now,
     .now_coarse = sim_now,
+    .check_config = sim_check_config,
     .pick_next = sim_pick_next,
     .fifo = false,
     .wait_external = sim_wait_external,
     .wake_from_thread = sim_wake_from_thread,
     .offload = sim_offload,
+    .io_start = sim_io_start,
+    .io_stop = sim_io_stop,
     .timer_tie = sim_timer_tie,
     .run_end = sim_run_end,
+    .before_run = weft__serve,
     .random_seed = sim_random_seed,
     .sched_points = true,
 };

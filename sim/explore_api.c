@@ -19,6 +19,7 @@
 #include "explore_child.h"
 #include "trace_check.h"
 #include "sched.h"
+#include "trace.h"
 #include "weft/sim.h"
 
 struct inproc {
@@ -340,6 +341,9 @@ const char *weft_strategy(void) {
 
 void weft_assert_fail(const char *expr, const char *file, int line) {
     struct weft__rt *rt = weft__rt_current();
+    char what[200];
+    snprintf(what, sizeof what, "WEFT_ASSERT(%s)", expr);
+    weft__trace_abort(WEFT_EV_ASSERT, what, file, line); /* and flushed */
     if (!rt || !rt->backend->sched_points) {
         fprintf(stderr, "weft: WEFT_ASSERT(%s) failed at %s:%d\n", expr,
                 file, line);

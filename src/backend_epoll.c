@@ -1,8 +1,11 @@
 /* src/backend_epoll.c: the real backend. The monotonic clock, FIFO
- * scheduling, and an epoll set that blocks the thread until the next
- * timer (nanosecond timeout through epoll_pwait2 where the kernel has
- * it), or an eventfd written by another thread. Both descriptors are
- * close-on-exec, and closed in the child of a fork (src/fork.c). */
+ * scheduling, the worker pool (src/pool.c) for offloaded jobs, and an
+ * epoll set that blocks the thread until the next timer (nanosecond
+ * timeout through epoll_pwait2 where the kernel has it), a watched fd,
+ * or an eventfd written by another thread. Watched fds are registered
+ * once, edge-triggered, for both directions (docs/DECISIONS.md). The
+ * epoll fd and the eventfd are close-on-exec, and closed in the child of
+ * a fork (src/fork.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "pool.h"
 #include "sched.h"
 #include "thread.h"
 
@@ -23,6 +27,7 @@ struct epoll_state {
     int epfd;
     int wakefd;          /* eventfd for wake_from_thread */
     bool have_pwait2;    /* cleared at the first ENOSYS (kernel < 5.11) */
+    struct weft__pool *pool; /* owned: run_sync's workers, on demand */
 };
 
 static struct epoll_state *state_of(struct weft__rt *rt) {
@@ -65,6 +70,7 @@ fail_free:
 
 static void epoll_fini(struct weft__rt *rt) {
     struct epoll_state *s = state_of(rt);
+    weft__pool_destroy(&s->pool);
     close(s->wakefd);
     close(s->epfd);
     free(s);
@@ -114,14 +120,68 @@ static void epoll_wait_external(struct weft__rt *rt, weft_time deadline) {
         if (timeout < 0) timeout = 0;
     }
     struct epoll_event evs[64];
+    int saved = errno;
     int n = wait_events(s, evs, 64, timeout);
     for (int i = 0; i < n; i++) {
-        if (evs[i].data.ptr == NULL) { /* the wake-up eventfd */
+        struct weft__io *w = evs[i].data.ptr;
+        if (w == NULL) { /* the wake-up eventfd */
             uint64_t v;
             while (read(s->wakefd, &v, sizeof v) > 0) {
             }
+            continue;
         }
+        uint32_t e = evs[i].events;
+        unsigned rev = 0;
+        if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+            rev |= WEFT__IO_READ;
+        }
+        if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) rev |= WEFT__IO_WRITE;
+        /* A callback only wakes tasks: no watcher of this batch can be
+         * stopped or freed before the loop runs them. */
+        if (rev & w->events) w->cb(rt, w, rev & w->events);
     }
+    errno = saved;
+}
+
+static uint32_t epoll_bits(unsigned events) {
+    uint32_t e = EPOLLET;
+    if (events & WEFT__IO_READ) e |= EPOLLIN | EPOLLRDHUP;
+    if (events & WEFT__IO_WRITE) e |= EPOLLOUT;
+    return e;
+}
+
+static int epoll_io_start(struct weft__rt *rt, struct weft__io *w) {
+    struct epoll_state *s = state_of(rt);
+    struct epoll_event ev = {.events = epoll_bits(w->events), .data.ptr = w};
+    int saved = errno;
+    int rc = 0;
+    if (epoll_ctl(s->epfd, w->started ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, w->fd,
+                  &ev) < 0) {
+        rc = -errno;
+    } else {
+        w->started = true;
+    }
+    errno = saved;
+    return rc;
+}
+
+static void epoll_io_stop(struct weft__rt *rt, struct weft__io *w) {
+    if (!w->started) return;
+    struct epoll_state *s = state_of(rt);
+    int saved = errno;
+    /* Fails only when the fd was closed behind weft's back (the kernel
+     * dropped it from the set then): nothing left to undo. */
+    (void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+    errno = saved;
+    w->started = false;
+}
+
+static int epoll_offload(struct weft__rt *rt, struct weft__job *j) {
+    return weft__pool_submit(&state_of(rt)->pool, j);
+}
+
+static void epoll_offload_drain(struct weft__rt *rt) {
+    weft__pool_destroy(&state_of(rt)->pool);
 }
 
 static void epoll_wake_from_thread(struct weft__rt *rt) {
@@ -160,7 +220,10 @@ const struct weft__backend_ops weft__backend_epoll = {
     .fifo = true,
     .wait_external = epoll_wait_external,
     .wake_from_thread = epoll_wake_from_thread,
-    .offload = weft__pool_submit, /* src/thread.c */
+    .offload = epoll_offload,
+    .offload_drain = epoll_offload_drain,
+    .io_start = epoll_io_start,
+    .io_stop = epoll_io_stop,
     .random_seed = epoll_random_seed,
     .sched_points = false,
 };

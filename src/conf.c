@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "buggify.h"
-#include "strategy.h"
 
 void weft_config_init(weft_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
@@ -26,8 +26,8 @@ void weft_config_init(weft_config *cfg) {
     cfg->track_leaks = true;
 }
 
-static int refuse(const char *name, const char *value, bool text,
-                  const char *accepted) {
+int weft__config_refuse(const char *name, const char *value, bool text,
+                        const char *accepted) {
     const char *q = text ? "'" : "";
     fprintf(stderr, "weft: %s=%s%s%s is not valid; accepted: %s\n", name, q,
             value, q, accepted);
@@ -38,7 +38,7 @@ static int refuse_int(const char *name, long long value,
                       const char *accepted) {
     char v[24];
     snprintf(v, sizeof v, "%lld", value);
-    return refuse(name, v, false, accepted);
+    return weft__config_refuse(name, v, false, accepted);
 }
 
 static unsigned digit_value(char c) {
@@ -70,21 +70,25 @@ static int parse_u64(const char *s, uint64_t *out) {
     return 0;
 }
 
-/* "name" or "name:params": a strategy that accepts those parameters,
- * checked by setting one up, whichever backend runs. */
+/* A backend's setting, checked by every backend built in, whichever
+ * runs (src/backend.h, check_config). */
+static int check_backend_setting(const char *key, const char *name,
+                                 const char *value) {
+    const struct weft__backend_ops *b;
+    for (size_t i = 0; (b = weft__backend_nth(i)); i++) {
+        int rc = b->check_config ? b->check_config(key, name, value) : 0;
+        if (rc) return rc;
+    }
+    return 0;
+}
+
 static int check_strategy(const char *name, const char *spec) {
-    const char *params;
-    const struct weft__strategy_ops *s = weft__strategy_find(spec, &params);
-    void *state;
-    int rc = s ? s->init(&state, 0, params) : -EINVAL;
-    if (rc == 0) s->fini(state);
-    if (rc != -EINVAL) return rc;
-    return refuse(name, spec, true, weft__strategy_names());
+    return check_backend_setting("strategy", name, spec);
 }
 
 /* Whether the file can be created is known only when the run opens it. */
 static int check_trace(const char *name, const char *path) {
-    return *path ? 0 : refuse(name, path, true, "a file path");
+    return *path ? 0 : weft__config_refuse(name, path, true, "a file path");
 }
 
 static int check_stack_size(size_t size) {
@@ -100,7 +104,17 @@ static int check_stack_size(size_t size) {
              "whole pages)",
              (size_t)WEFT_STACK_SIZE_DEFAULT, (size_t)WEFT_STACK_SIZE_MIN,
              (size_t)WEFT_STACK_SIZE_MAX);
-    return refuse("weft_config.stack_size", v, false, accepted);
+    return weft__config_refuse("weft_config.stack_size", v, false, accepted);
+}
+
+static int check_slow(const char *name, uint64_t ms) {
+    if (ms <= WEFT_SLOW_TASK_MS_MAX) return 0;
+    char accepted[64];
+    snprintf(accepted, sizeof accepted, "0 (off) to %u milliseconds",
+             WEFT_SLOW_TASK_MS_MAX);
+    char v[24];
+    snprintf(v, sizeof v, "%llu", (unsigned long long)ms);
+    return weft__config_refuse(name, v, false, accepted);
 }
 
 #define BUGGIFY_ACCEPTED                                                   \
@@ -120,14 +134,16 @@ int weft__config_check(const weft_config *cfg) {
                           "WEFT_STACK_GUARD_AUTO, WEFT_STACK_GUARD_PAGE, "
                           "WEFT_STACK_GUARD_CANARY");
     }
+    rc = check_slow("weft_config.slow_task_ms", cfg->slow_task_ms);
+    if (rc) return rc;
     if (cfg->strategy) {
         rc = check_strategy("weft_config.strategy", cfg->strategy);
         if (rc) return rc;
     }
     if (cfg->buggify && weft__buggify_parse(cfg->buggify, &(unsigned){0},
                                             &(unsigned){0})) {
-        return refuse("weft_config.buggify", cfg->buggify, false,
-                      BUGGIFY_ACCEPTED);
+        return weft__config_refuse("weft_config.buggify", cfg->buggify,
+                                   false, BUGGIFY_ACCEPTED);
     }
     if (cfg->trace_path) return check_trace("weft_config.trace_path",
                                             cfg->trace_path);
@@ -144,9 +160,11 @@ static int sim_asked(weft_config *cfg, const char *backend) {
     if (!backend) {
         cfg->backend = WEFT_BACKEND_SIM;
     } else if (!strcmp(backend, "real")) {
-        return refuse(var, v, true, "only under the simulator "
-                      "(WEFT_BACKEND=sim, or WEFT_BACKEND unset); "
-                      "WEFT_BACKEND=real has no seed or strategy");
+        return weft__config_refuse(var, v, true,
+                                   "only under the simulator "
+                                   "(WEFT_BACKEND=sim, or WEFT_BACKEND "
+                                   "unset); WEFT_BACKEND=real has no seed "
+                                   "or strategy");
     }
     return 0;
 }
@@ -159,11 +177,11 @@ static int apply_env(weft_config *cfg) {
         } else if (!strcmp(v, "sim")) {
             cfg->backend = WEFT_BACKEND_SIM;
         } else {
-            return refuse("WEFT_BACKEND", v, true, "real, sim");
+            return weft__config_refuse("WEFT_BACKEND", v, true, "real, sim");
         }
     }
     if ((v = getenv("WEFT_SEED")) && parse_u64(v, &cfg->seed)) {
-        return refuse("WEFT_SEED", v, true,
+        return weft__config_refuse("WEFT_SEED", v, true,
                       "an unsigned 64-bit integer, decimal without leading "
                       "zeros or 0x hex");
     }
@@ -176,15 +194,28 @@ static int apply_env(weft_config *cfg) {
     if (rc) return rc;
     if ((v = getenv("WEFT_TRACK_LEAKS"))) {
         if (strcmp(v, "0") && strcmp(v, "1")) {
-            return refuse("WEFT_TRACK_LEAKS", v, true, "0 (off), 1 (on)");
+            return weft__config_refuse("WEFT_TRACK_LEAKS", v, true,
+                                       "0 (off), 1 (on)");
         }
         cfg->track_leaks = v[0] == '1';
     }
     if ((v = getenv("WEFT_BUGGIFY"))) {
         if (weft__buggify_parse(v, &(unsigned){0}, &(unsigned){0})) {
-            return refuse("WEFT_BUGGIFY", v, true, BUGGIFY_ACCEPTED);
+            return weft__config_refuse("WEFT_BUGGIFY", v, true,
+                                       BUGGIFY_ACCEPTED);
         }
         cfg->buggify = v;
+    }
+    if ((v = getenv("WEFT_SLOW_TASK_MS"))) {
+        uint64_t ms;
+        if (parse_u64(v, &ms) || ms > WEFT_SLOW_TASK_MS_MAX) {
+            char accepted[96];
+            snprintf(accepted, sizeof accepted, "0 (off) to %u milliseconds, "
+                     "decimal without leading zeros", WEFT_SLOW_TASK_MS_MAX);
+            return weft__config_refuse("WEFT_SLOW_TASK_MS", v, true,
+                                       accepted);
+        }
+        cfg->slow_task_ms = (uint32_t)ms;
     }
     if ((v = getenv("WEFT_TRACE"))) {
         rc = check_trace("WEFT_TRACE", v);
@@ -194,6 +225,15 @@ static int apply_env(weft_config *cfg) {
     return 0;
 }
 
+/* A valid backend that this libweft was built without. */
+static int check_built(const weft_config *cfg) {
+    if (weft__backend_find(cfg->backend)) return 0;
+    fprintf(stderr, "weft: the sim backend (WEFT_BACKEND=sim, "
+                    "weft_config.backend) is not in this build of weft: it "
+                    "was configured with --disable-sim\n");
+    return -ENOTSUP;
+}
+
 int weft__config_resolve(const weft_config *in, weft_config *out) {
     if (in) {
         *out = *in;
@@ -201,5 +241,6 @@ int weft__config_resolve(const weft_config *in, weft_config *out) {
         weft_config_init(out);
     }
     int rc = weft__config_check(out);
-    return rc ? rc : apply_env(out);
+    if (!rc) rc = apply_env(out);
+    return rc ? rc : check_built(out);
 }

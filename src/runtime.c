@@ -10,10 +10,10 @@
 
 #include "conf.h"
 #include "fork.h"
+#include "io/io.h"
 #include "overflow.h"
 #include "prng.h"
 #include "sched.h"
-#include "serve.h"
 #include "thread.h"
 #include "trace.h"
 #include "weft/runtime.h"
@@ -35,10 +35,10 @@ static void record_loop_stack(struct weft__rt *rt) {
 /* Builds rt's modules in order; on failure unwinds what was built. */
 static int rt_init(struct weft__rt *rt, const weft_config *cfg) {
     rt->cfg = cfg;
-    rt->backend = cfg->backend == WEFT_BACKEND_SIM ? &weft__backend_sim
-                                                   : &weft__backend_epoll;
+    rt->backend = weft__backend_find(cfg->backend); /* conf.c checked it */
     weft__list_init(&rt->tasks);
     rt->cancel_epoch = 1; /* a new scope's 0 is stale */
+    rt->slow_ns = (weft_time)cfg->slow_task_ms * WEFT_MSEC;
     rt->step_limit = UINT64_MAX; /* the sim backend may lower them */
     rt->time_limit = WEFT_NEVER;
     weft__leaks_init(rt, cfg->track_leaks);
@@ -98,6 +98,7 @@ static int run_checked(const weft_config *cfg, int (*main_fn)(void *),
     }
     if (!rc) rc = rt->root_result;
     weft__threads_fini(rt);
+    weft__io_fini(rt);
     weft__leaks_run_end(rt); /* before rt_fini unmaps the task stacks */
     weft__trace_close(rt, rc);
     if (rt->deadlocked || rt->stop) weft__tasks_abandon(rt);
@@ -122,8 +123,9 @@ int weft_run(const weft_config *cfg_in, int (*main_fn)(void *), void *arg) {
     weft_config cfg;
     rc = weft__config_resolve(cfg_in, &cfg);
     if (rc) return rc;
-    if (cfg.backend == WEFT_BACKEND_SIM) {
-        weft__serve(&cfg); /* under weft-explore: returns in a child */
+    const struct weft__backend_ops *b = weft__backend_find(cfg.backend);
+    if (b->before_run) { /* conf.c checked that b is built in */
+        b->before_run(&cfg); /* sim, under weft-explore: in a child */
         rc = weft__config_check(&cfg);
     }
     return rc ? rc : run_checked(&cfg, main_fn, arg);

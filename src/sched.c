@@ -134,6 +134,7 @@ static void reap(struct weft__rt *rt) {
 static void leave_current(struct weft__rt *rt, bool dying) {
     struct weft__task *self = rt->current;
     if (unlikely(!weft__stack_canary_ok(&self->stack))) report_canary(self);
+    if (unlikely(rt->slow_ns)) weft__slow_check(rt, self);
     struct weft__task *next = NULL;
     note_leaving(rt, self);
     if (rt->runq_len && rt->budget && !rt->stop) {
@@ -159,6 +160,7 @@ void weft__reschedule(void) {
     struct weft__task *t = weft__task_current("a checkpoint");
     if (rt->runq_len == 0 && rt->budget) { /* alone: it would be picked */
         if (unlikely(!weft__stack_canary_ok(&t->stack))) report_canary(t);
+        if (unlikely(rt->slow_ns)) weft__slow_check(rt, t);
         rt->budget--;
         rt->steps++;
         return;
@@ -383,8 +385,7 @@ void weft__remote_post(struct weft__rt *rt, struct weft__remote *r) {
     rt->backend->wake_from_thread(rt);
 }
 
-/* Delivers what other threads posted, oldest first. */
-static void deliver_remote(struct weft__rt *rt) {
+void weft__remote_deliver(struct weft__rt *rt) {
     if (!__atomic_load_n(&rt->remote, __ATOMIC_ACQUIRE)) return;
     pthread_mutex_lock(&rt->remote_lock);
     struct weft__remote *r = rt->remote;
@@ -403,7 +404,6 @@ static void deliver_remote(struct weft__rt *rt) {
         fifo = next;
     }
 }
-
 
 /* Budget of direct task-to-task switches between two visits of the loop
  * (timers and I/O); 64 keeps a two-task ping-pong off the loop's path. */
@@ -449,16 +449,19 @@ int weft__sched_loop(struct weft__rt *rt) {
                 return stop_livelock(rt, "virtual-time");
             }
             rt->backend->wait_external(rt, next);
-            deliver_remote(rt);
+            weft__remote_deliver(rt);
             continue;
         }
         if (rt->nexternal) {
             rt->backend->wait_external(rt, 0);
-            deliver_remote(rt);
+            weft__remote_deliver(rt);
         }
         rt->budget = rt->runq_len > MIN_BATCH ? rt->runq_len : MIN_BATCH;
         struct weft__task *next = pick(rt);
         rt->current = next;
+        if (unlikely(rt->slow_ns)) {
+            rt->slice_start = rt->backend->now_coarse(rt);
+        }
         switch_ctx(rt, &rt->loop_ctx, next, false);
         rt->current = NULL;
     }

@@ -73,6 +73,8 @@ struct weft__task {
     weft_task_status *status;    /* weft_start handshake, until started */
     struct weft__list all_node;  /* in rt->tasks */
     struct weft__task_leaks leaks; /* objects it created, still tracked */
+    const char *resumed_from;    /* slow-task report: what it last waited
+                                    on (src/slow.c); NULL: its start */
     struct weft__stack stack;    /* where this task lives */
     uintptr_t site;              /* where it last left the CPU: a code
                                     address (schedule coverage) */
@@ -127,11 +129,12 @@ struct weft__rt {
     uint64_t rand_state[4];      /* weft_random's xoshiro256** stream */
     int root_result;
     struct weft__leak_state leaks; /* tracked and leaked objects */
-    struct weft__pool *pool;     /* owned: run_sync's worker threads,
-                                    started on demand (thread.c) */
     struct weft__list jobs;      /* run_sync jobs not yet done */
+    struct weft__io_state *io;   /* owned: fd records (src/io/), on demand */
     pthread_mutex_t remote_lock; /* guards remote */
     struct weft__remote *remote; /* posted by other threads, LIFO */
+    weft_time slow_ns;           /* slow-task threshold, 0: off (slow.c) */
+    weft_time slice_start;       /* when the running task was switched in */
     bool deadlocked;
     void *altstack;              /* owned: signal stack for overflows */
     stack_t old_altstack;        /* the thread's, restored at the end */
@@ -147,6 +150,9 @@ static inline struct weft__rt *weft__rt_current(void) { return weft__tls_rt; }
 
 /* Thread-safe: queues r for delivery on rt's thread and wakes its loop. */
 void weft__remote_post(struct weft__rt *rt, struct weft__remote *r);
+/* On rt's thread: delivers what other threads posted, oldest first (the
+ * one delivery loop: the scheduler loop's and weft_run's last). */
+void weft__remote_deliver(struct weft__rt *rt);
 
 /* Arms tm to call fire at the absolute deadline. */
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
@@ -228,6 +234,10 @@ int weft__task_create_root(struct weft__rt *rt, int (*fn)(void *), void *arg);
 /* Frees what the tasks still alive at a deadlock hold. */
 void weft__tasks_abandon(struct weft__rt *rt);
 
+/* The running task t leaves the CPU (a checkpoint, a park, its end):
+ * reports it when it ran longer than rt->slow_ns, starts the next slice
+ * (slow.c). Called only when rt->slow_ns is set. */
+void weft__slow_check(struct weft__rt *rt, struct weft__task *t);
 /* Stops the run: the loop returns code (negative) as soon as it runs,
  * and the tasks are abandoned as at a deadlock. Called from a task, it
  * never returns (the task is abandoned where it stands). */

@@ -3,7 +3,7 @@
  *
  * A job is one weft_run_sync call. The calling task parks until the job
  * is done; the backend's offload op decides how fn runs (real: the pool
- * below; sim: inline, done at a seeded virtual time), and hands the job
+ * of src/pool.c; sim: inline, done at a seeded virtual time), and hands the job
  * back on the runtime's thread through weft__job_done. The caller parks
  * on the job's own wait queue, so a completion that comes after a
  * cancellation already woke it finds the queue empty and wakes nobody.
@@ -41,13 +41,9 @@ struct weft__job {
  * from a timer). Wakes the caller, or frees an abandoned job. */
 void weft__job_done(struct weft__job *j);
 
-/* The real backend's offload: queues j for a worker thread, starting
- * one when none is idle and the pool is below WEFT_RUN_SYNC_THREADS.
- * 0, -ENOMEM (no pool), or -EAGAIN (no thread at all could start). */
-int weft__pool_submit(struct weft__rt *rt, struct weft__job *j);
-
-/* At weft_run's end, on its thread: joins the workers (they finish every
- * queued job first), delivers what they posted, and frees jobs whose
+/* At weft_run's end, on its thread: drains the backend's offload (real:
+ * joins the workers, which finish every queued job first), delivers what
+ * they posted, and frees jobs whose
  * caller left (their completion will never come through the loop). */
 void weft__threads_fini(struct weft__rt *rt);
 

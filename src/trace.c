@@ -471,6 +471,11 @@ static void write_header(struct weft__rt *rt, struct weft__trace *tr) {
 }
 
 int weft__trace_open(struct weft__rt *rt, const char *path) {
+    if (!WEFT_TRACE_BUILD) {
+        fprintf(stderr, "weft: cannot record the trace '%s': this libweft "
+                        "was built with ./configure --disable-trace\n", path);
+        return -ENOTSUP;
+    }
     struct weft__trace *tr = calloc(1, sizeof *tr);
     if (!tr) return -ENOMEM;
     tr->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

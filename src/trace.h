@@ -11,6 +11,7 @@
 #ifndef WEFT_SRC_TRACE_H
 #define WEFT_SRC_TRACE_H
 
+#include "config.h"
 #include "sched.h"
 #include "trace_format.h"
 
@@ -20,9 +21,15 @@ struct weft_leak_info;
 extern int weft__tracing __attribute__((visibility("hidden")));
 
 /* Whether any runtime records; relaxed: another thread's open or close
- * only needs to be seen eventually (a plain load on every target). */
+ * only needs to be seen eventually (a plain load on every target).
+ * Built with --disable-trace, a constant false: every hook compiles to
+ * nothing. */
+#if WEFT_TRACE_BUILD
 #define WEFT__ANY_TRACING() unlikely(__atomic_load_n(&weft__tracing, \
                                                      __ATOMIC_RELAXED))
+#else
+#define WEFT__ANY_TRACING() 0
+#endif
 
 /* Whether rt records: the global first, so that off costs one compare. */
 #define WEFT__TRACING(rt) (WEFT__ANY_TRACING() && (rt)->trace)

@@ -22,4 +22,51 @@ check sim racy "" # builds and runs
 WEFT_BACKEND=sim WEFT_SEED=1 "$ex/racy" | grep -q "lost update"
 WEFT_BACKEND=sim WEFT_SEED=5 "$ex/racy" | grep -q "balance 60"
 WEFT_BACKEND=real "$ex/racy" | grep -q "balance 60"
+# The echo server: orders only (each step waits for the line that says
+# the previous one happened), every wait bounded.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+wait_for() { # pattern, file
+    i=0
+    until grep -qs "$1" "$2"; do
+        i=$((i + 1))
+        if [ $i -gt 400 ]; then
+            echo "examples: echo: no '$1' in: $(cat "$2")" >&2
+            exit 1
+        fi
+        sleep 0.05
+    done
+}
+echo_run() { # idle_ms: starts a server, sets pid and port
+    rm -f "$tmp/server" # else the last server's port could be read
+    WEFT_BACKEND=real "$ex/echo" 0 "$1" >"$tmp/server" 2>&1 &
+    pid=$!
+    wait_for "listening on port" "$tmp/server"
+    port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$tmp/server")
+}
+echo_stop() { # expected summary line
+    kill -TERM $pid
+    st=0
+    wait $pid || st=$?
+    if [ $st -ne 0 ] || ! grep -q "$1" "$tmp/server"; then
+        echo "examples: echo: exit $st, expected '$1' in: $(cat "$tmp/server")" >&2
+        exit 1
+    fi
+}
+# a message echoed; a silent client closed by the idle timeout
+echo_run 100
+"$ex/echo" --client "$port" hello | grep -q "got 'hello'"
+"$ex/echo" --idle "$port" | grep -q "closed by the server (eof)"
+echo_stop "served 2 connection(s), 1 closed idle, 0 open; exit 0"
+# SIGTERM with a connection open: it is closed, the server exits 0
+echo_run 60000
+"$ex/echo" --idle "$port" >"$tmp/client" &
+cpid=$!
+wait_for "connection 1 accepted" "$tmp/server"
+echo_stop "served 1 connection(s), 0 closed idle, 0 open; exit 0"
+wait $cpid
+grep -q "closed by the server (eof)" "$tmp/client"
+# under sim: -ENOTSUP, said on stderr
+out=$(WEFT_BACKEND=sim "$ex/echo" 2>&1) && exit 1
+printf '%s\n' "$out" | grep -q "not simulated yet"
 echo "examples: ok"

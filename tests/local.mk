@@ -78,6 +78,11 @@ tests_soak_soak_SOURCES = tests/soak/soak.h tests/soak/driver.c \
 tests_soak_soak_CFLAGS = $(WEFT_CFLAGS)
 tests_soak_soak_LDADD = libweftcore.la
 
+check_PROGRAMS += tests/check_slow
+tests_check_slow_SOURCES = tests/check_slow.c $(TESTS_HARNESS)
+tests_check_slow_CFLAGS = $(TESTS_CFLAGS)
+tests_check_slow_LDADD = $(TESTS_LDADD)
+
 # WEFT_BUGGIFY and WEFT_COVER; the CI options of weft-explore.
 check_PROGRAMS += tests/check_buggify
 tests_check_buggify_SOURCES = tests/check_buggify.c tests/buggify_nosim.c \

@@ -30,6 +30,9 @@ extern "C" {
 #define WEFT_STACK_SIZE_MIN (16 * 1024)             /* 16 KiB */
 #define WEFT_STACK_SIZE_MAX (1024 * 1024 * 1024)    /* 1 GiB */
 
+/* The largest slow-task threshold (weft_config.slow_task_ms): an hour. */
+#define WEFT_SLOW_TASK_MS_MAX 3600000u
+
 typedef struct weft_config {
     int backend;            /* WEFT_BACKEND_REAL (default) or _SIM */
     uint64_t seed;          /* sim: the one seed of every choice */
@@ -39,6 +42,9 @@ typedef struct weft_config {
                             /* else WEFT_STACK_SIZE_MIN to _MAX */
     int stack_guard;        /* WEFT_STACK_GUARD_*; default AUTO */
     bool track_leaks;       /* leak tracking (weft/leak.h); default on */
+    uint32_t slow_task_ms;  /* real: name on stderr a task that runs this
+                               long without a checkpoint; 0: off (default),
+                               at most WEFT_SLOW_TASK_MS_MAX */
     const char *buggify;    /* sim: WEFT_BUGGIFY's "E/F" percents or
                                "off"; NULL: "25/25" (weft/buggify.h) */
     /* room to grow: add fields at the end only */
@@ -50,8 +56,10 @@ WEFT_API void weft_config_init(weft_config *cfg);
 /* Runs main(arg) as the root task of a new runtime on the calling thread
  * and returns its result once every task has ended. cfg NULL: defaults.
  * WEFT_BACKEND (real|sim), WEFT_SEED (decimal without leading zeros, or
- * 0x hex), WEFT_STRATEGY, WEFT_TRACE and WEFT_TRACK_LEAKS (0|1) override
- * the config where set (docs/GUIDE.md, "Configuration").
+ * 0x hex), WEFT_STRATEGY, WEFT_TRACE, WEFT_TRACK_LEAKS (0|1) and
+ * WEFT_SLOW_TASK_MS override the config where set (docs/GUIDE.md,
+ * "Configuration"). -ENOTSUP for WEFT_BACKEND=sim in a build without the
+ * simulator (./configure --disable-sim).
  * Before it returns, the run_sync worker threads are joined (waiting
  * for functions a cancelled caller left running) and what is still
  * tracked is reported as leaked (weft/leak.h).

@@ -1,0 +1,83 @@
+/* src/io/rw.c: weft_read and weft_write. Each tries its syscall while
+ * the fd may be ready, and after EAGAIN parks until the watcher reports
+ * an edge (io.h, weft__fd_ready); calls
+ * that did not park yield once in a while (weft__io_yield), so a task on
+ * a fast stream cannot starve the others or the timers. Cancellation is
+ * checked before any syscall and in every wait, never after bytes moved:
+ * none is lost. */
+#include "config.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "weft/io.h"
+
+ssize_t weft_read(int fd, void *buf, size_t n) {
+    struct weft__rt *rt = weft__io_rt("weft_read");
+    if (weft__task_cancelled(rt->current)) return -ECANCELED;
+    struct weft__fd *f;
+    int rc = weft__fd_get(rt, fd, false, &f);
+    if (rc) return rc;
+    int saved = errno;
+    bool parked = false;
+    ssize_t r;
+    for (;;) {
+        r = weft__fd_ready(rt, f, WEFT__IO_READ, &parked);
+        if (r < 0) break;
+        r = read(fd, buf, n);
+        if (r >= 0) break;
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN || f->plain) {
+            r = -errno;
+            break;
+        }
+        f->ready &= ~WEFT__IO_READ;
+    }
+    errno = saved;
+    if (r >= 0 && !parked) weft__io_yield(rt);
+    return r;
+}
+
+/* One send (write for what is not a socket): bytes, or -errno. */
+static ssize_t write_once(struct weft__fd *f, const char *p, size_t n) {
+    ssize_t w;
+    if (!f->not_socket) {
+        w = send(f->io.fd, p, n, MSG_NOSIGNAL);
+        if (w >= 0 || errno != ENOTSOCK) return w < 0 ? -errno : w;
+        f->not_socket = true;
+    }
+    w = write(f->io.fd, p, n);
+    return w < 0 ? -errno : w;
+}
+
+int weft_write(int fd, const void *buf, size_t n, size_t *written) {
+    struct weft__rt *rt = weft__io_rt("weft_write");
+    size_t done = 0;
+    int rc = 0;
+    struct weft__fd *f;
+    if (weft__task_cancelled(rt->current)) {
+        rc = -ECANCELED;
+    } else {
+        rc = weft__fd_get(rt, fd, false, &f);
+    }
+    int saved = errno;
+    bool parked = false;
+    while (!rc && done < n) {
+        rc = weft__fd_ready(rt, f, WEFT__IO_WRITE, &parked);
+        if (rc) break; /* -EBADF: f is freed */
+        ssize_t w = write_once(f, (const char *)buf + done, n - done);
+        if (w >= 0) {
+            done += (size_t)w;
+        } else if (w == -EAGAIN && !f->plain) {
+            f->ready &= ~WEFT__IO_WRITE;
+        } else if (w != -EINTR) {
+            rc = (int)w;
+        }
+    }
+    errno = saved;
+    if (written) *written = done;
+    if (!rc && !parked) weft__io_yield(rt);
+    return rc;
+}
