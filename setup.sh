@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(build-essential autoconf automake libtool pkg-config check valgrind
-    libgraphviz-dev)
+    libgraphviz-dev parallel) # parallel: the shard test (tests/explore_ci.sh)
 # shellcheck disable=SC2206
 packages+=(${WEFT_EXTRA_PACKAGES:-})
 

@@ -77,52 +77,6 @@ static void limiter_loop(void *ctx, size_t n) {
 
 /* ---- queue ping-pong through two rendezvous queues ---- */
 
-struct pingpong {
-    weft_queue ping; /* ping -> pong */
-    weft_queue pong; /* pong -> ping */
-    size_t rounds;
-};
-
-static int pinger(void *arg) {
-    struct pingpong *p = arg;
-    uint64_t x = 0;
-    for (size_t i = 0; i < p->rounds; i++) {
-        bench_check(weft_queue_put(&p->ping, &x), "weft_queue_put");
-        bench_check(weft_queue_get(&p->pong, &x), "weft_queue_get");
-        x++;
-    }
-    if (x != p->rounds) bench_check(-EPROTO, "queue ping-pong");
-    return 0;
-}
-
-static int ponger(void *arg) {
-    struct pingpong *p = arg;
-    uint64_t x;
-    for (size_t i = 0; i < p->rounds; i++) {
-        bench_check(weft_queue_get(&p->ping, &x), "weft_queue_get");
-        bench_check(weft_queue_put(&p->pong, &x), "weft_queue_put");
-    }
-    return 0;
-}
-
-/* n messages: n / 2 round trips. */
-static void queue_pingpong(void *ctx, size_t n) {
-    (void)ctx;
-    struct pingpong p = {.rounds = n / 2};
-    bench_check(weft_queue_init(&p.ping, 0, sizeof(uint64_t)),
-                "weft_queue_init");
-    bench_check(weft_queue_init(&p.pong, 0, sizeof(uint64_t)),
-                "weft_queue_init");
-    weft_group g;
-    weft_group_init(&g);
-    bench_check(weft_spawn(&g, "ping", pinger, &p), "weft_spawn");
-    bench_check(weft_spawn(&g, "pong", ponger, &p), "weft_spawn");
-    bench_check(weft_group_join(&g), "weft_group_join");
-    weft_group_destroy(&g);
-    weft_queue_destroy(&p.ping);
-    weft_queue_destroy(&p.pong);
-}
-
 /* ---- event hand-off, a fresh event each time ---- */
 
 /* a waits on ev_a, b on ev_b. Each waiter initialises its event before
@@ -206,7 +160,7 @@ static int real_main(void *arg) {
     weft_limiter_destroy(&l);
 
     bench_measure(&res->queue, "queue ping-pong, capacity 0", "ns/msg",
-                  queue_pingpong, NULL, QUEUE_MSGS, REPEATS);
+                  bench_queue_pingpong, NULL, QUEUE_MSGS, REPEATS);
     bench_measure(&res->event, "event set+wait, fresh event each", "ns/handoff",
                   event_pingpong, NULL, EVENT_OPS, REPEATS);
     return 0;
@@ -374,7 +328,7 @@ int main(void) {
      * or not (where their stacks land, other work on the machine):
      * more pairs than elsewhere, and more again for spawn+join, whose
      * runtimes differ by up to +-15 %. */
-    measure_onoff(&r, "queue ping-pong", "ns/msg", queue_pingpong,
+    measure_onoff(&r, "queue ping-pong", "ns/msg", bench_queue_pingpong,
                   QUEUE_MSGS / 20, 2 * ONOFF_PAIRS);
     report_onoff(&r, "< 5 %", 5);
     measure_onoff(&r, "spawn+join", "ns/task", bench_spawn_join, SPAWN_OPS / 5,

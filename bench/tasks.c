@@ -38,39 +38,6 @@ static void measure_swapcontext(struct bench_result *r) {
 
 /* ---- weft_yield ping-pong ---- */
 
-struct yield_arg {
-    size_t n;      /* yields */
-    bool fp;       /* do an inexact float division first */
-};
-
-/* With fp, an inexact division first sets the sticky "precision" flag
- * in this task's MXCSR (x86_64), so the two tasks' saved MXCSR values
- * differ. Both tasks run this one function, so that their call chains,
- * and the CPU's return predictions across a switch, are the same. */
-static int yielder(void *arg) {
-    const struct yield_arg *a = arg;
-    if (a->fp) {
-        volatile double x = 1.0;
-        x /= 3.0;
-    }
-    for (size_t i = 0; i < a->n; i++) bench_check(weft_yield(), "weft_yield");
-    return 0;
-}
-
-/* n yields in all, n / 2 by each of two tasks: each yield switches to
- * the other task (the parent sleeps in join). ctx: non-NULL when one of
- * them does a float division first. */
-static void yield_pair(void *ctx, size_t n) {
-    struct yield_arg ping = {.n = n / 2, .fp = ctx != NULL};
-    struct yield_arg pong = {.n = n / 2, .fp = false};
-    weft_group g;
-    weft_group_init(&g);
-    bench_check(weft_spawn(&g, "ping", yielder, &ping), "weft_spawn");
-    bench_check(weft_spawn(&g, "pong", yielder, &pong), "weft_spawn");
-    bench_check(weft_group_join(&g), "weft_group_join");
-    weft_group_destroy(&g);
-}
-
 struct real_results {
     struct bench_result yield;
     struct bench_result yield_fp;
@@ -80,9 +47,9 @@ struct real_results {
 static int real_main(void *arg) {
     struct real_results *res = arg;
     bench_measure(&res->yield, "weft_yield, 2 tasks, real backend",
-                  "ns/switch", yield_pair, NULL, YIELD_OPS, 15);
+                  "ns/switch", bench_yield_pair, NULL, YIELD_OPS, 15);
     bench_measure(&res->yield_fp, "same, one task did a float division",
-                  "ns/switch", yield_pair, res, YIELD_OPS / 4, 15);
+                  "ns/switch", bench_yield_pair, res, YIELD_OPS / 4, 15);
     bench_measure(&res->spawn, "spawn+join empty task, groups of 1000",
                   "ns/task", bench_spawn_join, NULL, SPAWN_OPS, 15);
     return 0;

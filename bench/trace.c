@@ -25,68 +25,12 @@
 #include <weft.h>
 
 #include "harness.h"
+#include "workloads.h"
 
 #define YIELDS ((size_t)1000000)
 #define MSGS ((size_t)1000000)
 #define RUNS 5
 #define PAIRS 11
-
-static int yielder(void *arg) {
-    size_t n = *(const size_t *)arg;
-    for (size_t i = 0; i < n; i++) bench_check(weft_yield(), "weft_yield");
-    return 0;
-}
-
-static void yield_pair(void *ctx, size_t n) {
-    (void)ctx;
-    size_t half = n / 2;
-    weft_group g;
-    weft_group_init(&g);
-    bench_check(weft_spawn(&g, "ping", yielder, &half), "weft_spawn");
-    bench_check(weft_spawn(&g, "pong", yielder, &half), "weft_spawn");
-    bench_check(weft_group_join(&g), "weft_group_join");
-    weft_group_destroy(&g);
-}
-
-struct pingpong {
-    weft_queue ping, pong;
-    size_t rounds;
-};
-
-static int pinger(void *arg) {
-    struct pingpong *p = arg;
-    uint64_t x = 0;
-    for (size_t i = 0; i < p->rounds; i++) {
-        bench_check(weft_queue_put(&p->ping, &x), "weft_queue_put");
-        bench_check(weft_queue_get(&p->pong, &x), "weft_queue_get");
-    }
-    return 0;
-}
-
-static int ponger(void *arg) {
-    struct pingpong *p = arg;
-    uint64_t x;
-    for (size_t i = 0; i < p->rounds; i++) {
-        bench_check(weft_queue_get(&p->ping, &x), "weft_queue_get");
-        bench_check(weft_queue_put(&p->pong, &x), "weft_queue_put");
-    }
-    return 0;
-}
-
-static void queue_pingpong(void *ctx, size_t n) {
-    (void)ctx;
-    struct pingpong p = {.rounds = n / 2};
-    bench_check(weft_queue_init(&p.ping, 0, sizeof(uint64_t)), "queue init");
-    bench_check(weft_queue_init(&p.pong, 0, sizeof(uint64_t)), "queue init");
-    weft_group g;
-    weft_group_init(&g);
-    bench_check(weft_spawn(&g, "ping", pinger, &p), "weft_spawn");
-    bench_check(weft_spawn(&g, "pong", ponger, &p), "weft_spawn");
-    bench_check(weft_group_join(&g), "weft_group_join");
-    weft_group_destroy(&g);
-    weft_queue_destroy(&p.ping);
-    weft_queue_destroy(&p.pong);
-}
 
 struct sample {
     bench_fn fn;
@@ -166,9 +110,9 @@ int main(void) {
     close(fd);
     bench_table_begin(NULL);
     struct onoff sw, q;
-    measure(&sw, "weft_yield, 2 tasks", "ns/switch", yield_pair, YIELDS,
+    measure(&sw, "weft_yield, 2 tasks", "ns/switch", bench_yield_pair, YIELDS,
             path);
-    measure(&q, "queue ping-pong, capacity 0", "ns/msg", queue_pingpong,
+    measure(&q, "queue ping-pong, capacity 0", "ns/msg", bench_queue_pingpong,
             MSGS, path);
     unlink(path);
     bench_section("trace recording, real backend (trace file in TMPDIR)");

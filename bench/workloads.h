@@ -19,4 +19,13 @@ void bench_spawn_join(void *ctx, size_t n);
 void bench_swap_init(void);
 void bench_swap_pingpong(void *ctx, size_t n);
 
+/* n yields in all, n / 2 by each of two tasks: each yield switches to
+ * the other. ctx: non-NULL when one of them first sets a sticky MXCSR
+ * flag (their saved control words then differ). Call it inside a task. */
+void bench_yield_pair(void *ctx, size_t n);
+
+/* n messages through two rendezvous queues (n / 2 round trips) between
+ * two tasks. Call it inside a task. */
+void bench_queue_pingpong(void *ctx, size_t n);
+
 #endif

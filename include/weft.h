@@ -16,5 +16,6 @@
 #include "weft/leak.h"
 #include "weft/sim.h"
 #include "weft/trace.h"
+#include "weft/buggify.h"
 
 #endif

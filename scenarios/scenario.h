@@ -16,6 +16,11 @@
 #define BUGGY 1
 #endif
 
+/* -DWEFT_FUZZ (make fuzz-scenarios): a libFuzzer target instead. */
+#ifdef WEFT_FUZZ
+#include <weft/fuzz.h>
+#define SCENARIO_MAIN(body) WEFT_FUZZ_TARGET(body)
+#else
 #define SCENARIO_MAIN(body)                                               \
     int main(void) {                                                      \
         int rc = weft_run(NULL, (body), NULL);                            \
@@ -23,6 +28,7 @@
                         strerror(rc < 0 ? -rc : rc));                     \
         return rc ? 1 : 0;                                                \
     }
+#endif
 
 /* Spawns n tasks running fn(args[i]) (args may be NULL) and joins them. */
 static inline int spawn_join(int n, int (*fn)(void *), void **args) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "buggify.h"
 #include "conf.h"
 #include "decision.h"
 #include "prng.h"
@@ -63,6 +64,7 @@ static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
         return rc;
     }
     rt->backend_state = s;
+    weft__buggify_begin(cfg->seed, cfg->buggify);
     apply_report(rt, s, weft__report_begin());
     return 0;
 }
@@ -70,6 +72,7 @@ static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
 static void sim_fini(struct weft__rt *rt) {
     struct sim_state *s = state_of(rt);
     s->strategy->fini(s->strategy_run);
+    weft__buggify_end();
     free(s);
 }
 

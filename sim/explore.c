@@ -224,6 +224,7 @@ static void judged(struct weft__campaign *c, struct weft__record *rec,
     weft_explore_failure *f = &rec->fail;
     uint64_t seed = rec->seed;
     c->strategy->learn(c->camp, &c->report.log);
+    rec->cover = c->report.cover;
     rec->schedule = weft__dlog_hash(&c->report.log);
     rec->outcome = mix(mix(0, (uint64_t)o->kind),
                        (uint64_t)(int64_t)o->result);
@@ -300,6 +301,7 @@ void weft__tally_add(struct weft__tally *t, const struct weft__record *rec) {
     t->runs++;
     set_add(&t->sched, &t->nsched, &t->capsched, rec->schedule);
     set_add(&t->outc, &t->noutc, &t->capoutc, rec->outcome);
+    weft__cover_merge(&t->cover, &rec->cover);
     if (rec->fail.kind == WEFT_FAILURE_NONE) return;
     t->failures++;
     if (!t->have_first || rec->seed < t->first.seed) t->first = rec->fail;

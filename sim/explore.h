@@ -51,6 +51,7 @@ struct weft__record {
     bool account;        /* a worker's last record: fail.message holds
                             the strategy's account (describe) */
     weft_explore_failure fail; /* fail.kind != NONE: a failure */
+    struct weft__cover cover;  /* the WEFT_COVER marks the run reached */
 };
 
 /* Judges a run from its report and, for a child process, its wait
@@ -77,6 +78,7 @@ struct weft__tally {
     bool complete;
     bool have_first;
     weft_explore_failure first;
+    struct weft__cover cover; /* the marks of every run */
 };
 
 void weft__tally_add(struct weft__tally *t, const struct weft__record *rec);

@@ -252,6 +252,21 @@ static void run_workers(struct weft__campaign *c, const weft_explore_opts *o,
     }
 }
 
+/* Whether a required cover mark was never reached (named unless quiet). */
+static bool missed_cover(const weft_explore_opts *o,
+                         const struct weft__tally *t) {
+    bool missed = false;
+    for (const char *const *l = o->require_cover; l && *l; l++) {
+        if (weft__cover_find(&t->cover, *l)) continue;
+        if (!o->quiet) {
+            fprintf(stderr, "weft_explore: no run reached the cover mark "
+                            "'%s' (require_cover)\n", *l);
+        }
+        missed = true;
+    }
+    return missed;
+}
+
 int weft_explore(const weft_explore_opts *o_in, int (*main_fn)(void *),
                  void *arg, weft_explore_result *res) {
     if (weft__rt_current()) return -EBUSY;
@@ -289,6 +304,7 @@ int weft_explore(const weft_explore_opts *o_in, int (*main_fn)(void *),
     if (!o.quiet) {
         weft__print_summary(stderr, &t, o.strategy, describe,
                             now_s() - start, false);
+        weft__cover_print(stderr, &t.cover, false); /* WEFT_COVER marks */
     }
     if (res) {
         memset(res, 0, sizeof *res);
@@ -299,7 +315,7 @@ int weft_explore(const weft_explore_opts *o_in, int (*main_fn)(void *),
         res->complete = t.complete;
         if (t.have_first) res->first = t.first;
     }
-    rc = t.failures ? 1 : 0;
+    rc = t.failures || missed_cover(&o, &t) ? 1 : 0;
     weft__tally_fini(&t);
     weft__campaign_fini(&c);
     return rc;

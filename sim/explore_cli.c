@@ -41,6 +41,13 @@ static const char usage[] =
     "  --json              JSON lines on stdout\n"
     "  --progress, --no-progress  the live line (default: on a terminal)\n"
     "  -v, --verbose       show the program's own output\n"
+    "  --require-cover L   fail unless a run reached WEFT_COVER(L)\n"
+    "  --replay-file FILE  one run with FILE's strategy and seed (a\n"
+    "                      fuzzer's or --corpus's failure file)\n"
+    "  --corpus DIR        replay DIR's failures first; save new ones\n"
+    "  --shard K/N         only the K-th of N disjoint parts of the seeds\n"
+    "  --junit FILE        a JUnit XML report of the campaign\n"
+    "weft-explore merge FILES...  the summary of shards' --json outputs\n"
     "Exit status: 0 no failure, 1 a failure, 2 a usage error.\n"
     "See weft-explore(1) and docs/EXPLORATION.md.\n";
 
@@ -99,6 +106,7 @@ static void defaults(struct weft__cli *c) {
     c->max_time = 3600 * WEFT_SEC;
     c->run_timeout = 10 * WEFT_SEC;
     c->progress = isatty(STDERR_FILENO);
+    weft__ci_init(&c->ci);
 }
 
 /* The value of option argv[*i] ("--opt V" or "--opt=V"); NULL when it
@@ -234,7 +242,8 @@ int weft__cli_parse(struct weft__cli *c, int argc, char **argv) {
             c->jobs = 0;
             return 0;
         }
-        int rc = value_option(c, argc, argv, &i);
+        int rc = weft__ci_option(c, argc, argv, &i);
+        if (rc == 1) rc = value_option(c, argc, argv, &i);
         if (rc == 1) rc = flag_option(c, argv[i]) ? bad("option", argv[i],
                                       "unknown; see --help") : 0;
         if (rc) return rc;
@@ -356,6 +365,7 @@ static bool take(const struct weft__cli *c, struct weft__tally *t,
     weft__tally_add(t, rec);
     if (rec->end || rec->fail.kind == WEFT_FAILURE_NONE) return false;
     if (c->progress) fputs("\r\033[K", stderr);
+    weft__ci_failure(c, &rec->fail);
     weft__print_failure(stdout, &rec->fail, c->command, c->json);
     if (c->trace_dir) record_trace(c, &rec->fail);
     fflush(stdout);
@@ -411,7 +421,7 @@ int weft__cli_collect(const struct weft__cli *c, const int *fds,
     if (c->progress) progress(c, &t, elapsed, true);
     if (interrupted) fputs("weft-explore: interrupted\n", stderr);
     weft__print_summary(stdout, &t, c->strategy, describe, elapsed, c->json);
-    int rc = t.failures ? 1 : 0;
+    int rc = weft__ci_finish(c, &t, t.failures ? 1 : 0);
     weft__tally_fini(&t);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ci.h"
 #include "weft/common.h"
 
 #define WEFT__CLI_MAX_JOBS 64
@@ -27,6 +28,7 @@ struct weft__cli {
     const char *trace_dir;  /* record failing runs' traces there */
     char **argv;            /* PROG ARGS, NULL-terminated */
     char command[1024];     /* the same, quoted for a replay line */
+    struct weft__ci ci;     /* the CI options (sim/ci.h) */
 };
 
 /* Parses argv into cli; 0, or 2 after a message naming the bad argument

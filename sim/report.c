@@ -32,6 +32,8 @@ static void reset(struct weft__run_report *r) {
     r->log.n = 0;
     r->log.steps = 0;
     r->log_lost = false;
+    r->cover.n = 0;
+    r->cover.lost = false;
 }
 
 bool weft__explore_env(struct weft__explore_env *e) {

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cover.h"
 #include "decision.h"
 #include "weft/sim.h"
 
@@ -33,6 +34,7 @@ struct weft__run_report {
     char message[256];
     struct weft__dlog log; /* log.d owned, kept across runs */
     bool log_lost;         /* an entry could not be stored */
+    struct weft__cover cover; /* the WEFT_COVER marks it reached */
 };
 
 /* The report an in-process explorer set for the calling thread's next

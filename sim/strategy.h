@@ -98,7 +98,8 @@ struct weft__strategy_ops {
     X(random, "random", "random")                                 \
     X(pct, "pct", "pct:D (D 1-32, optional :k=K)")                \
     X(dfs, "dfs", "dfs:B (B 0-16)")                               \
-    X(replay, "replay", "replay:S (S a schedule string)")
+    X(replay, "replay", "replay:S (S a schedule string)")                 \
+    X(bytes, "bytes", "bytes[:HEX] (a fuzzer's input)")
 
 /* The strategy named by spec ("name" or "name:params"), setting *params
  * to the text after ':' or NULL; NULL when no strategy has that name. */

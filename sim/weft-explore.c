@@ -54,7 +54,9 @@ static int worker(const struct weft__cli *cli, unsigned k, int fd) {
     struct weft__served served = {.cli = cli};
     c.runner.run = cli->exec_each ? run_program : weft__served_run;
     c.runner.ctx = cli->exec_each ? (void *)cli : (void *)&served;
-    for (uint64_t i = k; i < cli->count; i += cli->jobs) {
+    uint64_t step = (uint64_t)cli->jobs * cli->ci.shard_n; /* ci.h */
+    for (uint64_t i = cli->ci.shard_k + (uint64_t)k * cli->ci.shard_n;
+         i < cli->count; i += step) {
         struct weft__record rec;
         weft__campaign_step(&c, cli->first + (cli->one_seed ? 0 : i), &rec);
         if (write(fd, &rec, sizeof rec) != (ssize_t)sizeof rec) break;
@@ -89,10 +91,15 @@ static pid_t start_worker(const struct weft__cli *cli, unsigned k, int *rfd) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "merge")) {
+        return weft__merge_main(argc - 2, argv + 2);
+    }
     struct weft__cli cli;
     int rc = weft__cli_parse(&cli, argc, argv);
     if (rc || cli.jobs == 0) return rc; /* an error, or --help */
     signal(SIGPIPE, SIG_IGN);
+    int corpus = weft__ci_start(&cli); /* the saved failures first */
+    if (corpus == 2) return 2;
     pid_t pids[WEFT__CLI_MAX_JOBS];
     int fds[WEFT__CLI_MAX_JOBS];
     for (unsigned k = 0; k < cli.jobs; k++) {
@@ -108,5 +115,5 @@ int main(int argc, char **argv) {
         kill(-pids[k], SIGKILL); /* the worker, its server and runs */
         waitpid(pids[k], NULL, 0);
     }
-    return rc;
+    return rc ? rc : corpus;
 }

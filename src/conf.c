@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "buggify.h"
 
 void weft_config_init(weft_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
@@ -116,6 +117,10 @@ static int check_slow(const char *name, uint64_t ms) {
     return weft__config_refuse(name, v, false, accepted);
 }
 
+#define BUGGIFY_ACCEPTED                                                   \
+    "E/F: percents 0-100 of the sites enabled in a run and of the times "  \
+    "an enabled site fires (default 25/25), or off"
+
 int weft__config_check(const weft_config *cfg) {
     if (cfg->backend != WEFT_BACKEND_REAL && cfg->backend != WEFT_BACKEND_SIM) {
         return refuse_int("weft_config.backend", cfg->backend,
@@ -134,6 +139,11 @@ int weft__config_check(const weft_config *cfg) {
     if (cfg->strategy) {
         rc = check_strategy("weft_config.strategy", cfg->strategy);
         if (rc) return rc;
+    }
+    if (cfg->buggify && weft__buggify_parse(cfg->buggify, &(unsigned){0},
+                                            &(unsigned){0})) {
+        return weft__config_refuse("weft_config.buggify", cfg->buggify,
+                                   false, BUGGIFY_ACCEPTED);
     }
     if (cfg->trace_path) return check_trace("weft_config.trace_path",
                                             cfg->trace_path);
@@ -188,6 +198,13 @@ static int apply_env(weft_config *cfg) {
                                        "0 (off), 1 (on)");
         }
         cfg->track_leaks = v[0] == '1';
+    }
+    if ((v = getenv("WEFT_BUGGIFY"))) {
+        if (weft__buggify_parse(v, &(unsigned){0}, &(unsigned){0})) {
+            return weft__config_refuse("WEFT_BUGGIFY", v, true,
+                                       BUGGIFY_ACCEPTED);
+        }
+        cfg->buggify = v;
     }
     if ((v = getenv("WEFT_SLOW_TASK_MS"))) {
         uint64_t ms;

@@ -2,7 +2,8 @@
  * (./configure --disable-sim), so that the same application source links
  * against either build: queries answer as under the real backend,
  * WEFT_ASSERT reports and aborts as it does there, and weft_explore
- * fails with -ENOTSUP and a message. Compiled only when WEFT_SIM is 0. */
+ * fails with -ENOTSUP and a message (weft_fuzz_one aborts with one);
+ * WEFT_COVER marks count nothing. Compiled only when WEFT_SIM is 0. */
 #include "config.h"
 
 #include <stdio.h>
@@ -11,6 +12,8 @@
 
 #include "sched.h"
 #include "trace.h"
+#include "weft/buggify.h"
+#include "weft/fuzz.h"
 #include "weft/sim.h"
 
 const char *weft_failure_name(weft_failure kind) {
@@ -55,5 +58,21 @@ void weft_assert_fail(const char *expr, const char *file, int line) {
     weft__trace_abort(WEFT_EV_ASSERT, what, file, line); /* and flushed */
     fprintf(stderr, "weft: WEFT_ASSERT(%s) failed at %s:%d\n", expr, file,
             line);
+    abort();
+}
+
+/* WEFT_COVER counts only for an explorer, which this build has not. */
+void weft_cover_hit(const char *label) { (void)label; }
+
+int weft_fuzz_one(const uint8_t *data, size_t size, int (*main_fn)(void *),
+                  void *arg, unsigned char *counters, size_t n) {
+    (void)data;
+    (void)size;
+    (void)main_fn;
+    (void)arg;
+    (void)counters;
+    (void)n;
+    fprintf(stderr, "weft_fuzz_one: the simulator is not in this build of "
+                    "weft: it was configured with --disable-sim\n");
     abort();
 }

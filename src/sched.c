@@ -16,6 +16,8 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+void (*weft__switch_hook)(bool wake, uintptr_t from, uintptr_t to);
+
 __thread struct weft__rt *weft__tls_rt __attribute__((tls_model("initial-exec")));
 
 struct weft__task *weft__task_current(const char *what) {
@@ -64,6 +66,7 @@ static struct weft__task *runq_take(struct weft__rt *rt, size_t i) {
 /* The task leaving the CPU, for the strategy: how it left. */
 static void note_leaving(struct weft__rt *rt, const struct weft__task *self) {
     rt->last_id = self->id;
+    rt->last_site = self->site;
     rt->last_left = self->state == WEFT__TASK_DONE    ? WEFT__LEFT_END
                     : self->state != WEFT__TASK_RUNNABLE ? WEFT__LEFT_BLOCK
                     : rt->yielding                    ? WEFT__LEFT_YIELD
@@ -78,6 +81,9 @@ static struct weft__task *pick(struct weft__rt *rt) {
     }
     rt->steps++;
     struct weft__task *t = runq_take(rt, i);
+    if (unlikely(weft__switch_hook) && rt->runq_len) {
+        weft__switch_hook(false, rt->last_site, t->site);
+    }
     t->state = WEFT__TASK_RUNNING;
     weft__trace_switch(rt, t);
     return t;
@@ -220,6 +226,10 @@ int weft__yield(void) {
 }
 
 int weft__checkpoint(void) {
+    struct weft__rt *rt = weft__tls_rt;
+    if (rt && rt->current) {
+        rt->current->site = (uintptr_t)__builtin_return_address(0);
+    }
     weft__reschedule();
     return weft__task_cancelled(weft__tls_rt->current) ? -ECANCELED : 0;
 }
@@ -272,6 +282,11 @@ int weft__park(struct weft__waitq *q, struct weft__wait *w,
         q->nwaiters++;
     }
     t->wait = w;
+    /* the blocking call, and where its object was made: the code
+     * addresses only, so the site is the same in every run */
+    t->site = (uintptr_t)__builtin_return_address(0) ^
+              (q && q->site ? (uintptr_t)q->site->file * 31 + q->site->line
+                            : 0);
     t->park_flags = flags;
     t->state = WEFT__TASK_PARKED;
     if (deadline != WEFT_NEVER) {
@@ -295,6 +310,10 @@ void weft__wake(struct weft__wait *w, int result) {
     t->wait = NULL;
     w->result = result;
     weft__trace_wake(rt, t, result);
+    if (unlikely(weft__switch_hook)) {
+        weft__switch_hook(true, (uintptr_t)__builtin_return_address(0),
+                          t->site);
+    }
     weft__make_runnable(rt, t);
 }
 

@@ -76,6 +76,8 @@ struct weft__task {
     const char *resumed_from;    /* slow-task report: what it last waited
                                     on (src/slow.c); NULL: its start */
     struct weft__stack stack;    /* where this task lives */
+    uintptr_t site;              /* where it last left the CPU: a code
+                                    address (schedule coverage) */
 };
 
 /* Work posted to the runtime's thread by another thread (a finished
@@ -116,6 +118,7 @@ struct weft__rt {
     uint64_t timer_seq;          /* arming order of timers (tiebreak) */
     uint64_t last_id;            /* the task that left the CPU last */
     int last_left;               /* how: enum weft__left (strategy.h) */
+    uintptr_t last_site;         /* and where: its site */
     bool yielding;               /* in weft_yield: a strategy may let
                                     the others run first (pct) */
     uint64_t step_limit;         /* past it the run stops: livelock */
@@ -241,6 +244,13 @@ void weft__slow_check(struct weft__rt *rt, struct weft__task *t);
 void weft__sched_stop(struct weft__rt *rt, int code);
 /* Prints the report of a deadlock and records it (deadlock.c). */
 void weft__deadlock_report(struct weft__rt *rt);
+
+/* Schedule coverage for a fuzzer (sim/fuzz.c), NULL unless a fuzz
+ * target runs: called at each switch that was a choice with the site the
+ * outgoing task left at and the site the incoming one resumes at (wake
+ * false), and at each wake with the waker's site and the woken task's
+ * (wake true). Sites are code addresses: stable within a process. */
+extern void (*weft__switch_hook)(bool wake, uintptr_t from, uintptr_t to);
 
 /* Runs the scheduler loop until the root task ended (sched.c). */
 int weft__sched_loop(struct weft__rt *rt);

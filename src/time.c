@@ -40,7 +40,11 @@ int weft_yield(void) { return weft__yield(); }
 void weft_sched_point(const char *label) {
     struct weft__rt *rt = weft__rt_current();
     if (rt && rt->current) weft__trace_label(rt, label);
-    if (rt && rt->current && rt->backend->sched_points) weft__reschedule();
+    if (rt && rt->current && rt->backend->sched_points) {
+        /* the caller's address: each schedule point a site of its own */
+        rt->current->site = (uintptr_t)__builtin_return_address(0);
+        weft__reschedule();
+    }
 }
 
 /* Outside a runtime: a per-thread stream seeded from the kernel. */

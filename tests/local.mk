@@ -82,3 +82,21 @@ check_PROGRAMS += tests/check_slow
 tests_check_slow_SOURCES = tests/check_slow.c $(TESTS_HARNESS)
 tests_check_slow_CFLAGS = $(TESTS_CFLAGS)
 tests_check_slow_LDADD = $(TESTS_LDADD)
+
+# WEFT_BUGGIFY and WEFT_COVER; the CI options of weft-explore.
+check_PROGRAMS += tests/check_buggify
+tests_check_buggify_SOURCES = tests/check_buggify.c tests/buggify_nosim.c \
+	$(TESTS_HARNESS)
+tests_check_buggify_CFLAGS = $(TESTS_CFLAGS)
+tests_check_buggify_LDADD = $(TESTS_LDADD)
+noinst_PROGRAMS += tests/ci_prog
+tests_ci_prog_SOURCES = tests/ci_prog.c
+tests_ci_prog_LDADD = libweftcore.la
+TESTS += tests/explore_ci.sh
+EXTRA_DIST += tests/explore_ci.sh
+
+# The bytes strategy and the fuzz target's body (weft/fuzz.h).
+check_PROGRAMS += tests/check_fuzz
+tests_check_fuzz_SOURCES = tests/check_fuzz.c $(TESTS_HARNESS)
+tests_check_fuzz_CFLAGS = $(TESTS_CFLAGS)
+tests_check_fuzz_LDADD = $(TESTS_LDADD)

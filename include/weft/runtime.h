@@ -45,6 +45,8 @@ typedef struct weft_config {
     uint32_t slow_task_ms;  /* real: name on stderr a task that runs this
                                long without a checkpoint; 0: off (default),
                                at most WEFT_SLOW_TASK_MS_MAX */
+    const char *buggify;    /* sim: WEFT_BUGGIFY's "E/F" percents or
+                               "off"; NULL: "25/25" (weft/buggify.h) */
     /* room to grow: add fields at the end only */
 } weft_config;
 

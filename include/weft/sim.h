@@ -62,6 +62,9 @@ typedef struct weft_explore_opts {
     const char *trace_dir; /* each failure is run once more (in a child)
                               recording its trace to
                               trace_dir/seed-N.trace; NULL: none */
+    const char *const *require_cover; /* NULL-terminated labels: the
+                              campaign fails unless some run reached each
+                              WEFT_COVER(label) (weft/buggify.h) */
     /* room to grow: add fields at the end only */
 } weft_explore_opts;
 
@@ -96,8 +99,10 @@ WEFT_API void weft_explore_opts_init(weft_explore_opts *o);
  * when they are set. A run fails as the WEFT_FAILURE_* kinds say; each
  * failing seed is run again and must take the same decisions (else it
  * is reported as nondeterminism). Unless quiet, prints each failure
- * (seed, strategy, kind, message, replay command) and a summary.
- * Returns 0 when no run failed, 1 when one did; -EINVAL for bad options
+ * (seed, strategy, kind, message, replay command), a summary and the
+ * cover marks reached. Returns 0 when no run failed, 1 when one did or
+ * no run reached a required cover mark (res->failures is then 0 if no
+ * run failed; a message names the mark); -EINVAL for bad options
  * (a message says which), -EBUSY inside a runtime, -ENOMEM. res may be
  * NULL. */
 WEFT_API int weft_explore(const weft_explore_opts *o, int (*main)(void *),
