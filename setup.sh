@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(build-essential autoconf automake libtool pkg-config check valgrind
-    libgraphviz-dev parallel) # parallel: the shard test (tests/explore_ci.sh)
+    libgraphviz-dev parallel python3)
+# parallel: the shard test (tests/explore_ci.sh); python3: the checks that
+# weft-trace's SVG and JSON parse (tests/trace-views.sh)
 # shellcheck disable=SC2206
 packages+=(${WEFT_EXTRA_PACKAGES:-})
 
