@@ -58,7 +58,8 @@ tests_check_oom_CFLAGS = $(TESTS_CFLAGS)
 tests_check_oom_LDADD = $(TESTS_LDADD)
 
 check_PROGRAMS += tests/check_explore
-tests_check_explore_SOURCES = tests/check_explore.c $(TESTS_HARNESS)
+tests_check_explore_SOURCES = tests/check_explore.c tests/lost_update.c \
+	tests/lost_update.h $(TESTS_HARNESS)
 tests_check_explore_CFLAGS = $(TESTS_CFLAGS)
 tests_check_explore_LDADD = $(TESTS_LDADD)
 TESTS += tests/explore_cli.sh
@@ -97,6 +98,7 @@ EXTRA_DIST += tests/explore_ci.sh
 
 # The bytes strategy and the fuzz target's body (weft/fuzz.h).
 check_PROGRAMS += tests/check_fuzz
-tests_check_fuzz_SOURCES = tests/check_fuzz.c $(TESTS_HARNESS)
+tests_check_fuzz_SOURCES = tests/check_fuzz.c tests/lost_update.c \
+	tests/lost_update.h $(TESTS_HARNESS)
 tests_check_fuzz_CFLAGS = $(TESTS_CFLAGS)
 tests_check_fuzz_LDADD = $(TESTS_LDADD)
