@@ -50,3 +50,6 @@ installcheck-local:
 
 # The cookbook and the README example (docs/COOKBOOK.md).
 include $(top_srcdir)/examples/cookbook/local.mk
+
+# The programs the docs quote fragments of (tests/doc_blocks.sh).
+include $(top_srcdir)/examples/docs/local.mk
