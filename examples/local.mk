@@ -16,4 +16,7 @@ noinst_PROGRAMS += examples/echo
 examples_echo_SOURCES = examples/echo.c examples/echo_server.c \
 	examples/echo_server.h
 examples_echo_LDADD = libweft.la
+# The documented examples (examples/guide, cookbook, docs) build with
+# warnings as errors, so a doc cannot quote code that warns.
+EXAMPLE_CFLAGS = $(AM_CFLAGS) -Wall -Wextra -Werror
 include examples/guide/local.mk
