@@ -83,26 +83,37 @@ static bool reachable(const weft_scope *c) {
     return !(c->flags & WEFT_SHIELD) && !c->cancelled;
 }
 
+/* A cancellation of root for reason, walking down a scope tree. */
+struct cancel_walk {
+    struct weft__rt *rt;
+    const weft_scope *root;
+    int reason;
+};
+
 /* First child of parent, from list position pos on, that cancellation
- * of parent reaches. */
-static weft_scope *reachable_from(weft_scope *parent, struct weft__list *pos) {
+ * of parent reaches. A shield it stops at is a trace event. */
+static weft_scope *reachable_from(const struct cancel_walk *cw,
+                                  weft_scope *parent, struct weft__list *pos) {
     for (; pos != &parent->children; pos = pos->next) {
         weft_scope *c = container_of(pos, weft_scope, sibling);
         if (reachable(c)) return c;
+        if (!c->cancelled) {
+            weft__trace_shielded(cw->rt, c, cw->root, cw->reason);
+        }
     }
     return NULL;
 }
 
 /* Depth-first walk without recursion: a deep tree of groups must not
  * exhaust the small stack of the task that cancels. */
-static void wake_subtree(weft_scope *root) {
-    weft_scope *s = root;
+static void wake_subtree(const struct cancel_walk *cw) {
+    weft_scope *root = (weft_scope *)cw->root, *s = root;
     weft__wake_cancelled_in(s);
     for (;;) {
-        weft_scope *c = reachable_from(s, s->children.next);
+        weft_scope *c = reachable_from(cw, s, s->children.next);
         while (!c) {
             if (s == root) return;
-            c = reachable_from(s->parent, s->sibling.next);
+            c = reachable_from(cw, s->parent, s->sibling.next);
             s = s->parent;
         }
         s = c;
@@ -117,7 +128,7 @@ void weft__scope_cancel(weft_scope *s, int reason) {
     weft__trace_scope(rt, WEFT_EV_SCOPE_CANCEL, s, reason);
     rt->cancel_epoch++; /* every scope's cached chain state is stale */
     weft__timer_disarm(rt, &s->timer);
-    wake_subtree(s);
+    wake_subtree(&(struct cancel_walk){rt, s, reason});
 }
 
 void weft__scope_move(weft_scope *s, weft_scope *parent) {
@@ -127,9 +138,10 @@ void weft__scope_move(weft_scope *s, weft_scope *parent) {
     weft__list_push(&parent->children, &s->sibling);
     weft__rt_current()->cancel_epoch++; /* its chain changed */
     if (!was_cancelled && weft__scope_chain_cancelled(s)) {
-        weft__trace_scope(weft__rt_current(), WEFT_EV_SCOPE_CANCEL, s,
+        struct weft__rt *rt = weft__rt_current();
+        weft__trace_scope(rt, WEFT_EV_SCOPE_CANCEL, s,
                           WEFT_TRACE_CANCEL_PARENT);
-        wake_subtree(s);
+        wake_subtree(&(struct cancel_walk){rt, s, WEFT_TRACE_CANCEL_PARENT});
     }
 }
 

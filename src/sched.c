@@ -20,6 +20,12 @@ void (*weft__switch_hook)(bool wake, uintptr_t from, uintptr_t to);
 
 __thread struct weft__rt *weft__tls_rt __attribute__((tls_model("initial-exec")));
 
+/* Where weft__call_site points while no task runs: a blocking call made
+ * there is misuse, reported after the caller's macro wrote here. */
+static struct weft_call_site no_task_site;
+__thread struct weft_call_site *weft__call_site
+    __attribute__((tls_model("initial-exec"))) = &no_task_site;
+
 struct weft__task *weft__task_current(const char *what) {
     struct weft__rt *rt = weft__tls_rt;
     if (unlikely(!rt || !rt->current)) {
@@ -107,6 +113,7 @@ WEFT__NORETURN static void report_canary(const struct weft__task *t) {
 static void switch_ctx(struct weft__rt *rt, struct weft__ctx *from,
                        struct weft__task *to, bool dying) {
     struct weft__ctx *to_ctx = to ? &to->ctx : &rt->loop_ctx;
+    weft__call_site = to ? &to->call_site : &no_task_site;
 #if WEFT_ASAN
     void *fake = NULL;
     const void *lo = to ? to->stack.lo : rt->loop_stack_lo;

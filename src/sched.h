@@ -78,6 +78,8 @@ struct weft__task {
     struct weft__stack stack;    /* where this task lives */
     uintptr_t site;              /* where it last left the CPU: a code
                                     address (schedule coverage) */
+    struct weft_call_site call_site; /* its blocking call's line, while in
+                                    one made by macro (weft/common.h) */
 };
 
 /* Work posted to the runtime's thread by another thread (a finished

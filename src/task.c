@@ -59,6 +59,7 @@ static int task_alloc(struct weft__rt *rt, const char *name,
     t->rt = rt;
     t->id = ++rt->next_task_id;
     t->site = 0; /* not yet run: the same in every run */
+    t->call_site.file = NULL;
     t->name = name;
     weft__ctx_make(&t->ctx, st.lo, (size_t)((char *)t - (char *)st.lo),
                    task_entry, t);

@@ -96,8 +96,10 @@ int weft_run_sync_at(int (*fn)(void *), void *arg, unsigned flags,
     weft__waitq_init(&j->caller, "run_sync", j, NULL);
     weft__track(&j->tracked, j, "run_sync job", file, line);
     bool left;
+    t->call_site = (struct weft_call_site){file, line}; /* its park's site */
     int rc =
         submit_and_wait(t->rt, j, cancellable ? 0 : WEFT__PARK_NOCANCEL, &left);
+    t->call_site.file = NULL;
     if (!left) job_free(j);
     return rc;
 }

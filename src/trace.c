@@ -318,6 +318,9 @@ void weft__trace_park_rec(struct weft__rt *rt, const struct weft__wait *w) {
     uint8_t *r = next_record(rt, WEFT_EV_PARK, t->id);
     put32(r + WEFT_TRACE_R_OBJ, obj);
     put32(r + WEFT_TRACE_R_STR, intern_static(tr, q ? q->kind : "sleep"));
+    if (t->call_site.file) {
+        set_site(tr, r, t->call_site.file, t->call_site.line);
+    }
     put64(r + WEFT_TRACE_R_VALUE,
           deadline == WEFT_NEVER ? UINT64_MAX : (uint64_t)deadline);
 }
@@ -361,6 +364,15 @@ void weft__trace_scope_rec(struct weft__rt *rt, int kind, const weft_scope *s,
         put16(r + WEFT_TRACE_R_AUX, (uint16_t)reason);
         put64(r + WEFT_TRACE_R_VALUE, s->owner ? s->owner->id : 0);
     }
+}
+
+void weft__trace_shielded_rec(struct weft__rt *rt, const weft_scope *shield,
+                              const weft_scope *from, int reason) {
+    struct weft__trace *tr = rt->trace;
+    uint8_t *r = next_record(rt, WEFT_EV_SCOPE_SHIELDED, current_id(rt));
+    put16(r + WEFT_TRACE_R_AUX, (uint16_t)reason);
+    put32(r + WEFT_TRACE_R_OBJ, scope_id(tr, shield, false));
+    put64(r + WEFT_TRACE_R_VALUE, scope_id(tr, from, false));
 }
 
 void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline) {

@@ -56,6 +56,8 @@ void weft__trace_wake_rec(struct weft__rt *rt, const struct weft__task *t,
                           int result);
 void weft__trace_scope_rec(struct weft__rt *rt, int kind, const weft_scope *s,
                            int reason);
+void weft__trace_shielded_rec(struct weft__rt *rt, const weft_scope *shield,
+                              const weft_scope *from, int reason);
 void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline);
 void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
                          const void *obj, int64_t value);
@@ -104,6 +106,14 @@ static inline void weft__trace_wake(struct weft__rt *rt,
 static inline void weft__trace_scope(struct weft__rt *rt, int kind,
                                      const weft_scope *s, int reason) {
     if (WEFT__TRACING(rt)) weft__trace_scope_rec(rt, kind, s, reason);
+}
+
+/* The cancellation of scope from (reason: WEFT__CANCEL_*) stopped at the
+ * shielded scope shield, below it. */
+static inline void weft__trace_shielded(struct weft__rt *rt,
+                                        const weft_scope *shield,
+                                        const weft_scope *from, int reason) {
+    if (WEFT__TRACING(rt)) weft__trace_shielded_rec(rt, shield, from, reason);
 }
 
 static inline void weft__trace_timer(struct weft__rt *rt, weft_time deadline) {

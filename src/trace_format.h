@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #define WEFT_TRACE_MAGIC "WEFTTRC" /* 8 bytes with its NUL */
-#define WEFT_TRACE_VERSION 1
+#define WEFT_TRACE_VERSION 2
+/* Event kinds a version-1 file may hold (those before SCOPE_SHIELDED). */
+#define WEFT_TRACE_V1_KINDS 31
 #define WEFT_TRACE_HEADER_SIZE 64
 #define WEFT_TRACE_RECORD_SIZE 40
 #define WEFT_TRACE_BLOCK_SIZE 16
@@ -72,7 +74,8 @@
     X(MISUSE, "misuse")                                                        \
     X(DEADLOCK, "deadlock")                                                    \
     X(WAITS_FOR, "waits-for")                                                  \
-    X(NOTE, "note")
+    X(NOTE, "note")                                                            \
+    X(SCOPE_SHIELDED, "scope-shielded")
 
 enum weft_event_kind {
 #define WEFT_EV_ENUM(id, name) WEFT_EV_##id,

@@ -418,6 +418,154 @@ START_TEST(trace_move_under_cancelled_scope_has_reason_parent) {
 }
 END_TEST
 
+/* ---- call sites of parks ---- */
+
+static int lock_park_line; /* the line of the macro call that parks */
+
+struct held_lock {
+    weft_lock lock;
+    weft_event held;
+};
+
+/* Takes the lock and keeps it until someone waits for it. */
+static int holds_until_waited(void *arg) {
+    struct held_lock *h = arg;
+    weft_lock_acquire(&h->lock);
+    weft_event_set(&h->held);
+    while (weft_lock_waiters(&h->lock) == 0) weft_yield();
+    weft_lock_release(&h->lock);
+    return 0;
+}
+
+/* Parks on a held lock by macro (its line is recorded), then on another
+ * through the plain function (no line: a site is never stale). */
+static int lock_sites_main(void *arg) {
+    (void)arg;
+    struct held_lock h[2];
+    weft_group g;
+    weft_group_init(&g);
+    int rc = 0;
+    for (int i = 0; i < 2 && !rc; i++) {
+        weft_lock_init(&h[i].lock);
+        weft_event_init(&h[i].held);
+        weft_spawn(&g, "holder", holds_until_waited, &h[i]);
+        weft_event_wait(&h[i].held);
+        if (i == 0) {
+            lock_park_line = __LINE__ + 1;
+            rc = weft_lock_acquire(&h[i].lock);
+        } else {
+            rc = (weft_lock_acquire)(&h[i].lock);
+        }
+        if (!rc) weft_lock_release(&h[i].lock);
+    }
+    int jrc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    for (int i = 0; i < 2; i++) {
+        weft_event_destroy(&h[i].held);
+        weft_lock_destroy(&h[i].lock);
+    }
+    return rc ? rc : jrc;
+}
+
+START_TEST(trace_park_names_the_blocking_call_site) {
+    char path[256];
+    tmp_path("sites.trace", path, sizeof path);
+    ck_assert_int_eq(record((uint64_t)_i, _i > 0, path, lock_sites_main), 0);
+    struct trace_file t;
+    load_ok(path, &t);
+    size_t with_site = 0, without = 0;
+    for (size_t i = 0; i < t.nev; i++) {
+        const struct trace_event *e = &t.ev[i];
+        if (e->kind != WEFT_EV_PARK || strcmp(trace_str(&t, e->str), "lock")) {
+            continue;
+        }
+        ck_assert_str_eq(task_name(&t, e->task), "main");
+        if (e->file == TRACE_NONE) {
+            without++;
+            continue;
+        }
+        with_site++;
+        ck_assert_msg(strstr(trace_str(&t, e->file), "check_trace.c"),
+                      "site file %s", trace_str(&t, e->file));
+        ck_assert_uint_eq(e->line, (unsigned)lock_park_line);
+    }
+    ck_assert_uint_eq(with_site, 1);
+    ck_assert_uint_eq(without, 1);
+    /* The event waits park at their own call, in this file too. */
+    bool event_site = false;
+    for (size_t i = 0; i < t.nev; i++) {
+        const struct trace_event *e = &t.ev[i];
+        if (e->kind == WEFT_EV_PARK && e->file != TRACE_NONE &&
+            !strcmp(trace_str(&t, e->str), "event")) {
+            event_site = strstr(trace_str(&t, e->file), "check_trace.c");
+        }
+    }
+    ck_assert(event_site);
+    trace_free(&t);
+}
+END_TEST
+
+/* ---- a cancellation stopped by a shield ---- */
+
+static int shielded_sleeper(void *arg) {
+    weft_event *inside = arg;
+    weft_scope shield;
+    weft_scope_enter(&shield, WEFT_NEVER, WEFT_SHIELD);
+    weft_event_set(inside);
+    int rc = weft_sleep(WEFT_MSEC); /* the group's cancel does not reach */
+    weft_scope_exit(&shield, rc);
+    return rc;
+}
+
+static int cancel_around_shield(void *arg) {
+    (void)arg;
+    weft_group g;
+    weft_group_init(&g);
+    weft_event inside;
+    weft_event_init(&inside);
+    weft_spawn(&g, "shielded", shielded_sleeper, &inside);
+    weft_event_wait(&inside);
+    weft_group_cancel(&g);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    weft_event_destroy(&inside);
+    return rc;
+}
+
+START_TEST(trace_shield_records_what_it_was_shielded_from) {
+    char path[256];
+    tmp_path("shield.trace", path, sizeof path);
+    ck_assert_int_eq(record((uint64_t)_i, _i > 0, path, cancel_around_shield),
+                     0);
+    struct trace_file t;
+    load_ok(path, &t);
+    uint32_t group_scope = 0, shield_scope = 0;
+    const struct trace_event *shielded = NULL;
+    for (size_t i = 0; i < t.nev; i++) {
+        const struct trace_event *e = &t.ev[i];
+        if (e->kind == WEFT_EV_SCOPE_ENTER &&
+            (e->aux & WEFT_TRACE_SCOPE_GROUP)) {
+            group_scope = e->obj;
+        }
+        if (e->kind == WEFT_EV_SCOPE_ENTER &&
+            (e->aux & WEFT_TRACE_SCOPE_SHIELD)) {
+            shield_scope = e->obj;
+        }
+        if (e->kind == WEFT_EV_SCOPE_SHIELDED) {
+            ck_assert_ptr_null(shielded); /* once: one shield, one cancel */
+            shielded = e;
+        }
+    }
+    ck_assert_ptr_nonnull(shielded);
+    ck_assert_uint_ne(shield_scope, 0);
+    ck_assert_uint_eq(shielded->obj, shield_scope);
+    ck_assert_int_eq(shielded->value, (int64_t)group_scope);
+    ck_assert_int_eq(shielded->aux, WEFT_TRACE_CANCEL_EXPLICIT);
+    ck_assert_str_eq(task_name(&t, shielded->task), "main");
+    trace_free(&t);
+}
+END_TEST
+
 /* ---- the views' DOT ---- */
 
 START_TEST(trace_views_write_dot_that_graphviz_parses) {
@@ -465,6 +613,9 @@ Suite *trace_suite(void) {
     tcase_add_loop_test(tc, trace_move_under_cancelled_scope_has_reason_parent,
                         0, 4);
     tcase_add_loop_test(tc, trace_views_write_dot_that_graphviz_parses, 0, 3);
+    tcase_add_loop_test(tc, trace_park_names_the_blocking_call_site, 0, 20);
+    tcase_add_loop_test(tc, trace_shield_records_what_it_was_shielded_from, 0,
+                        20);
     suite_add_tcase(s, tc);
     return s;
 }

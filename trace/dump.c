@@ -87,6 +87,11 @@ static void wait_details(const struct model *m, const struct trace_event *e,
     object_text(m, e->obj, a, sizeof a);
     snprintf(buf, n, "in %s%s%s", trace_str(m->tf, e->str),
              e->obj ? " on " : "", e->obj ? a : "");
+    if (e->kind == WEFT_EV_PARK && e->file != TRACE_NONE) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, n - k, ", called at %s:%u",
+                 trace_str(m->tf, e->file), e->line);
+    }
     if (e->kind == WEFT_EV_WAITS_FOR && e->value) {
         size_t k = strlen(buf);
         snprintf(buf + k, n - k, ", held by %s",
@@ -118,6 +123,11 @@ static void details(const struct model *m, const struct trace_event *e,
         snprintf(buf, n, "scope %u%s%s", e->obj,
                  e->kind == WEFT_EV_SCOPE_CANCEL ? ", reason: " : "",
                  e->kind == WEFT_EV_SCOPE_CANCEL ? reason_name(e->aux) : "");
+        break;
+    case WEFT_EV_SCOPE_SHIELDED:
+        snprintf(buf, n, "scope %u shielded from scope %" PRId64
+                 "'s cancellation, reason: %s", e->obj, e->value,
+                 reason_name(e->aux));
         break;
     case WEFT_EV_TIMER:
         snprintf(buf, n, "deadline %" PRId64 " ns", e->value);

@@ -141,6 +141,13 @@ static void replay(struct model *m, const struct trace_event *e) {
         }
         break;
     }
+    case WEFT_EV_SCOPE_SHIELDED: {
+        struct m_scope *s = model_scope(m, e->obj);
+        if (s && !s->shielded_from && e->value > 0 && e->value <= UINT32_MAX) {
+            s->shielded_from = (uint32_t)e->value;
+        }
+        break;
+    }
     case WEFT_EV_LEAK:
         if (t) t->leaks += e->value > 0 && e->value < 1000000
                                ? (unsigned)e->value : 1;

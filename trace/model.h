@@ -30,6 +30,8 @@ struct m_scope {
     uint32_t line;
     uint16_t reason;     /* WEFT_TRACE_CANCEL_*, 0: not cancelled */
     uint32_t canceller;  /* task that cancelled it, 0: a timer */
+    uint32_t shielded_from; /* a shield: the first scope whose
+                               cancellation it stopped, 0: none */
     uint32_t group;      /* its group's object id (group scopes) */
 };
 

@@ -119,9 +119,10 @@ static int parse_record(const uint8_t *d, uint64_t at, struct trace_file *t,
     e->line = get32(d + WEFT_TRACE_R_LINE);
     e->value = (int64_t)get64(d + WEFT_TRACE_R_VALUE);
     e->offset = at;
-    if (e->kind >= WEFT_EV_COUNT) {
-        return fail(err, n, at + WEFT_TRACE_R_KIND, "unknown event kind %u",
-                    e->kind);
+    unsigned kinds = t->version == 1 ? WEFT_TRACE_V1_KINDS : WEFT_EV_COUNT;
+    if (e->kind >= kinds) {
+        return fail(err, n, at + WEFT_TRACE_R_KIND, "unknown event kind %u "
+                    "in a version %u trace", e->kind, t->version);
     }
     if (!str_ok(t, e->str)) {
         return fail(err, n, at + WEFT_TRACE_R_STR, "string offset %u is "

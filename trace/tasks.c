@@ -127,8 +127,17 @@ static void cluster(struct tasks_view *v, uint32_t c, int depth) {
         model_task_label(m, s->owner, owner, sizeof owner);
         dot_printf(&v->d, ":%u\\nentered by ", s->line);
         dot_quote(&v->d, owner);
-        dot_printf(&v->d, "%s%s\";\n", s->reason ? "\\n" : "",
+        dot_printf(&v->d, "%s%s", s->reason ? "\\n" : "",
                    reason_text(s->reason));
+        const struct m_scope *from = model_scope(m, s->shielded_from);
+        if (from) {
+            dot_printf(&v->d, "\\nshielded from the cancellation of the %s "
+                       "at ", from->flags & WEFT_TRACE_SCOPE_GROUP
+                                  ? "group" : "scope");
+            dot_quote(&v->d, from->file);
+            dot_printf(&v->d, ":%u", from->line);
+        }
+        dot_printf(&v->d, "\";\n");
         dot_printf(&v->d, "  style=\"rounded%s\"; color=\"%s\"; "
                    "penwidth=%d;\n", s->reason ? ",dashed" : "",
                    s->reason ? "#e65100" : "#607d8b", s->reason ? 2 : 1);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* The declarations below name the functions, not their call-site macros. */
+#define WEFT_NO_CALL_SITES
 #include <weft.h>
 
 int     weft_fd_wait(int fd, unsigned events); /* WEFT_READABLE, _WRITABLE */

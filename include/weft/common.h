@@ -28,6 +28,36 @@ typedef int64_t weft_time;
 /* No deadline. */
 #define WEFT_NEVER ((weft_time)INT64_MAX)
 
+/* Where the running task made its current blocking call, so that a trace
+ * names the line of the program that waits (docs/TRACING.md, "Call
+ * sites"). Each blocking function is also a macro of the same name that
+ * fills the running task's slot before the call and clears it after;
+ * weft__call_site points at that slot (the scheduler repoints it at every
+ * switch). Define WEFT_NO_CALL_SITES before including weft to call the
+ * plain functions (the library's own sources do: a call it makes on the
+ * user's behalf keeps the user's line). */
+struct weft_call_site {
+    const char *file; /* NULL: not inside a blocking call made by macro */
+    int line;
+};
+WEFT_API extern __thread struct weft_call_site *weft__call_site
+    __attribute__((tls_model("initial-exec")));
+
+#if defined(WEFT_NO_CALL_SITES) || !defined(__GNUC__)
+#define WEFT__AT(call) (call)
+#else
+/* call, with the running task's call site set around it (GNU C: a
+ * statement expression, so the site is cleared once the call returns). */
+#define WEFT__AT(call)                                                         \
+    __extension__({                                                            \
+        weft__call_site->file = __FILE__;                                      \
+        weft__call_site->line = __LINE__;                                      \
+        __typeof__(call) weft__at_result = (call);                             \
+        weft__call_site->file = NULL;                                          \
+        weft__at_result;                                                       \
+    })
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -94,6 +94,16 @@ WEFT_API int weft_tcp_port(int fd);
  * SIGKILL/SIGSTOP), -ECANCELED, -EBUSY, -ENOTSUP (sim), -EMFILE. */
 WEFT_API int weft_signal_wait(const int *signals, size_t n);
 
+/* The blocking calls, with the call site (weft/common.h, WEFT__AT). */
+#ifndef WEFT_NO_CALL_SITES
+#define weft_fd_wait(...) WEFT__AT(weft_fd_wait(__VA_ARGS__))
+#define weft_read(...) WEFT__AT(weft_read(__VA_ARGS__))
+#define weft_write(...) WEFT__AT(weft_write(__VA_ARGS__))
+#define weft_tcp_accept(...) WEFT__AT(weft_tcp_accept(__VA_ARGS__))
+#define weft_tcp_connect(...) WEFT__AT(weft_tcp_connect(__VA_ARGS__))
+#define weft_signal_wait(...) WEFT__AT(weft_signal_wait(__VA_ARGS__))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

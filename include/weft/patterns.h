@@ -153,6 +153,15 @@ WEFT_API int weft_completions_next(weft_completions *cs, size_t *index,
  * task still waiting in weft_completions_next. */
 WEFT_API void weft_completions_destroy(weft_completions *cs);
 
+/* The blocking calls, with the call site (weft/common.h, WEFT__AT). */
+#ifndef WEFT_NO_CALL_SITES
+#define weft_gather(...) WEFT__AT(weft_gather(__VA_ARGS__))
+#define weft_race(...) WEFT__AT(weft_race(__VA_ARGS__))
+#define weft_bounded_map(...) WEFT__AT(weft_bounded_map(__VA_ARGS__))
+#define weft_retry(...) WEFT__AT(weft_retry(__VA_ARGS__))
+#define weft_completions_next(...) WEFT__AT(weft_completions_next(__VA_ARGS__))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -168,6 +168,14 @@ WEFT_API size_t weft_pqueue_putters(const weft_pqueue *q);
 WEFT_API size_t weft_pqueue_getters(const weft_pqueue *q);
 WEFT_API void weft_pqueue_destroy(weft_pqueue *q);
 
+/* The blocking calls, with the call site (weft/common.h, WEFT__AT). */
+#ifndef WEFT_NO_CALL_SITES
+#define weft_queue_put(...) WEFT__AT(weft_queue_put(__VA_ARGS__))
+#define weft_queue_get(...) WEFT__AT(weft_queue_get(__VA_ARGS__))
+#define weft_pqueue_put(...) WEFT__AT(weft_pqueue_put(__VA_ARGS__))
+#define weft_pqueue_get(...) WEFT__AT(weft_pqueue_get(__VA_ARGS__))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

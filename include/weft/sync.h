@@ -288,6 +288,16 @@ WEFT_API size_t weft_cond_waiters(const weft_cond *c);
 /* Ends c's life (not the lock's). Misuse: waited on. */
 WEFT_API void weft_cond_destroy(weft_cond *c);
 
+/* The blocking calls, with the call site (weft/common.h, WEFT__AT). */
+#ifndef WEFT_NO_CALL_SITES
+#define weft_lock_acquire(...) WEFT__AT(weft_lock_acquire(__VA_ARGS__))
+#define weft_sem_acquire(...) WEFT__AT(weft_sem_acquire(__VA_ARGS__))
+#define weft_limiter_acquire(...) WEFT__AT(weft_limiter_acquire(__VA_ARGS__))
+#define weft_limiter_acquire_on_behalf(...) WEFT__AT(weft_limiter_acquire_on_behalf(__VA_ARGS__))
+#define weft_event_wait(...) WEFT__AT(weft_event_wait(__VA_ARGS__))
+#define weft_cond_wait(...) WEFT__AT(weft_cond_wait(__VA_ARGS__))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -95,6 +95,12 @@ WEFT_API void weft_group_destroy(weft_group *g);
 WEFT_API size_t weft_errors_non_cancel(const weft_task_error *in, size_t n,
                                        weft_task_error *out);
 
+/* The blocking calls, with the call site (weft/common.h, WEFT__AT). */
+#ifndef WEFT_NO_CALL_SITES
+#define weft_start(...) WEFT__AT(weft_start(__VA_ARGS__))
+#define weft_group_join(...) WEFT__AT(weft_group_join(__VA_ARGS__))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,6 +33,12 @@ WEFT_API void weft_sched_point(const char *label);
  * randomness replays; under real it is seeded from getrandom(2). */
 WEFT_API uint64_t weft_random(void);
 
+/* The blocking calls, with the call site (weft/common.h, WEFT__AT). */
+#ifndef WEFT_NO_CALL_SITES
+#define weft_sleep(...) WEFT__AT(weft_sleep(__VA_ARGS__))
+#define weft_sleep_until(...) WEFT__AT(weft_sleep_until(__VA_ARGS__))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -47,6 +47,11 @@ files = {
     "trunc-block-header.trace": GOOD + b"WBK1\x05",
     "ok-header-only.trace": header(strategy=0xFFFFFFFF),
     "ok-small.trace": GOOD,
+    # version 1 is still read, without the kinds version 2 added
+    "bad-v1-new-kind.trace": header(version=1) + block(
+        STRS, record(kind=31, task=0, obj=1)),
+    "ok-v2-shielded.trace": header(version=2) + block(
+        STRS, record(kind=31, task=0, obj=1, aux=1, value=2)),
 }
 for name, data in files.items():
     with open(name, "wb") as f:
