@@ -9,15 +9,17 @@
  * TMPDIR (on), one runtime per sample (the fastest of 5 timed runs after
  * a warm-up), runtimes alternating off, on, on, off, ...; the overhead is
  * the median of the pairs' on / off - 1. The cost per event is the extra
- * time of a sample divided by the records it wrote (the file's size over
- * the 40-byte record, counted on the last sample).
+ * time of a sample divided by the records it wrote (the sum of the
+ * record counts in the file's block heads, docs/TRACE-FORMAT.md).
  * Goals (issue 9): on, under 10 ns per event and under 15% slowdown of
  * the queue ping-pong. The "off" cost is not measured here: it is the
  * switch and queue rows of bench/tasks and bench/sync, compared with a
  * build before tracing existed (docs/PERFORMANCE.md). */
 #include "config.h"
 
+#include <endian.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -48,6 +50,23 @@ static int sample_main(void *arg) {
         if (i == 0 || ns < s->ns) s->ns = ns;
     }
     return 0;
+}
+
+/* The records in the trace at path: the counts of its block heads (16
+ * bytes each: magic, string bytes, records, record bytes), after the
+ * 64-byte header. */
+static double records_in(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) bench_check(-errno, "open of the trace");
+    double n = 0;
+    uint32_t head[4];
+    long off = 64;
+    while (fseek(f, off, SEEK_SET) == 0 && fread(head, 4, 4, f) == 4) {
+        n += le32toh(head[2]);
+        off += 16 + (long)le32toh(head[1]) + (long)le32toh(head[3]);
+    }
+    fclose(f);
+    return n;
 }
 
 /* One runtime, recording into path or not: ns per operation. */
@@ -82,10 +101,8 @@ static void measure(struct onoff *r, const char *what, const char *unit,
         off[i] = run_one(fn, n, NULL);
         if (!on_first) on[i] = run_one(fn, n, path);
         pct[i] = (on[i] / off[i] - 1) * 100;
-        struct stat st;
-        bench_check(stat(path, &st) ? -errno : 0, "stat of the trace");
         /* records per operation: a run is a warm-up and RUNS timed runs */
-        double records = (double)st.st_size / 40 / (double)(n * (RUNS + 1));
+        double records = records_in(path) / (double)(n * (RUNS + 1));
         ev[i] = (on[i] - off[i]) / records;
     }
     char name[64];

@@ -1,9 +1,11 @@
 /* src/trace.c: the trace recorder (docs/TRACE-FORMAT.md). One per run:
- * records go into a buffer of fixed-size records, strings into a table
- * that only grows; a full buffer is written as one block (the strings
- * added since the last block, then the records), and so are the last
- * records at the end of the run and on the abort paths, so a file always
- * ends with whole blocks up to the moment it stopped.
+ * records go into a block buffer, each encoded in as few bytes as its
+ * fields need (a record's cost is mostly the bytes written: a busy run
+ * records millions of events a second), strings into a table that only
+ * grows; a full buffer is written as one block (the strings added since
+ * the last block, then the records), and so are the last records at the
+ * end of the run and on the abort paths, so a file always ends with whole
+ * blocks up to the moment it stopped.
  * Invariant: every string offset and object id in a written record was
  * defined in that block or an earlier one. Records carry the time of the
  * last clock read: under sim at every switch (exact: the virtual clock
@@ -34,8 +36,8 @@
 #include "weft/leak.h"
 #include "weft/trace.h"
 
-/* Records per block: 1024 * 40 bytes, one write every 40 KiB. */
-#define BLOCK_RECORDS 1024
+/* Bytes of records per block: one write every 64 KiB at most. */
+#define BLOCK_BYTES 65536
 /* Slots of the caches in front of the maps (a power of two). */
 #define CACHE_SLOTS 64
 
@@ -53,8 +55,11 @@ struct weft__trace {
     uint8_t loop_cause;           /* WAKE's cause when no task runs */
     weft_time start;              /* the clock at the start (real) */
     weft_time stamp;              /* the time records get, since start */
-    size_t nrec;
-    uint8_t buf[BLOCK_RECORDS * WEFT_TRACE_RECORD_SIZE];
+    size_t nrec;                  /* records in buf */
+    size_t len;                   /* bytes of buf used */
+    uint32_t last_task;           /* of the block's previous record */
+    weft_time last_time;
+    uint8_t buf[BLOCK_BYTES];
     char *strs;                   /* owned: the string table */
     size_t nstrs, capstrs;
     size_t strs_written;          /* strs[0..strs_written) are on disk */
@@ -75,7 +80,7 @@ int weft__tracing;
 
 /* ---- writing ---- */
 
-/* Little-endian stores: one move each (htole is nothing on x86). */
+/* Little-endian stores for the header and block heads. */
 static void put16(uint8_t *p, uint16_t v) {
     v = htole16(v);
     memcpy(p, &v, sizeof v);
@@ -112,7 +117,8 @@ static void write_all(struct weft__trace *tr, struct iovec *iov, int n) {
     }
 }
 
-/* Writes the buffered records and new strings as one block. */
+/* Writes the buffered records and new strings as one block; the next
+ * record starts the next block's state (task and time from 0). */
 static void flush_block(struct weft__trace *tr) {
     size_t nstr = tr->nstrs - tr->strs_written;
     if (tr->failed || (!tr->nrec && !nstr)) return;
@@ -120,15 +126,18 @@ static void flush_block(struct weft__trace *tr) {
     put32(head, WEFT_TRACE_BLOCK_MAGIC);
     put32(head + 4, (uint32_t)nstr);
     put32(head + 8, (uint32_t)tr->nrec);
-    put32(head + 12, 0);
+    put32(head + 12, (uint32_t)tr->len);
     struct iovec iov[3] = {
         {head, sizeof head},
         {tr->strs + tr->strs_written, nstr},
-        {tr->buf, tr->nrec * WEFT_TRACE_RECORD_SIZE},
+        {tr->buf, tr->len},
     };
     write_all(tr, iov, 3);
     tr->strs_written = tr->nstrs;
     tr->nrec = 0;
+    tr->len = 0;
+    tr->last_task = 0;
+    tr->last_time = 0;
 }
 
 /* Reads the clock for the records that follow. */
@@ -136,28 +145,86 @@ static void stamp(struct weft__rt *rt) {
     rt->trace->stamp = rt->backend->now(rt) - rt->trace->start;
 }
 
-/* The next record's bytes, zeroed but for the string fields (none). */
-/* The buffer is full: out of the way of the common path. */
+/* The buffer may not hold another record: out of the common path. The
+ * next record carries the new reading (a block's first record has a
+ * time). */
 __attribute__((noinline, cold)) static void block_full(struct weft__rt *rt) {
     flush_block(rt->trace);
     stamp(rt);
 }
 
-/* Five 8-byte stores fill a record: time; task, kind, aux 0; obj 0, str
- * none; file none, line 0; value 0 (the record layout of
- * src/trace_format.h, as little-endian words). */
-static inline uint8_t *next_record(struct weft__rt *rt, int kind,
-                                   uint64_t task) {
+/* One event's fields before encoding; REC gives the defaults, which
+ * cost no bytes. */
+struct rec {
+    uint8_t kind;
+    uint16_t aux;
+    uint32_t task, obj, str, file, line;
+    int64_t value;
+};
+#define REC(k, t)                                                              \
+    ((struct rec){.kind = (k), .task = (uint32_t)(t),                          \
+                  .str = WEFT_TRACE_NONE, .file = WEFT_TRACE_NONE})
+
+__attribute__((always_inline)) static inline uint8_t *
+put_uvarint(uint8_t *p, uint64_t v) {
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static inline uint8_t *put_svarint(uint8_t *p, int64_t v) {
+    return put_uvarint(p, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+/* Encodes r after the block's previous record (docs/TRACE-FORMAT.md). */
+__attribute__((always_inline)) static inline void emit(struct weft__rt *rt,
+                                                      const struct rec *r) {
     struct weft__trace *tr = rt->trace;
-    if (unlikely(tr->nrec == BLOCK_RECORDS)) block_full(rt);
-    uint8_t *r = tr->buf + tr->nrec++ * WEFT_TRACE_RECORD_SIZE;
-    put64(r + WEFT_TRACE_R_TIME, (uint64_t)tr->stamp);
-    put64(r + WEFT_TRACE_R_TASK, (uint32_t)task | (uint64_t)(uint16_t)kind
-                                                      << 32);
-    put64(r + WEFT_TRACE_R_OBJ, (uint64_t)WEFT_TRACE_NONE << 32);
-    put64(r + WEFT_TRACE_R_FILE, WEFT_TRACE_NONE);
-    put64(r + WEFT_TRACE_R_VALUE, 0);
-    return r;
+    uint8_t *head = tr->buf + tr->len, *p = head + 2;
+    unsigned kind = r->kind, mask = 0;
+    if (r->task != tr->last_task) {
+        kind |= WEFT_TRACE_HAS_TASK;
+        p = put_uvarint(p, r->task);
+        tr->last_task = r->task;
+    }
+    if (tr->stamp != tr->last_time) {
+        mask |= WEFT_TRACE_F_TIME;
+        p = put_svarint(p, tr->stamp - tr->last_time);
+        tr->last_time = tr->stamp;
+    }
+    if (r->aux) {
+        mask |= WEFT_TRACE_F_AUX;
+        p = put_uvarint(p, r->aux);
+    }
+    if (r->obj) {
+        mask |= WEFT_TRACE_F_OBJ;
+        p = put_uvarint(p, r->obj);
+    }
+    if (r->str != WEFT_TRACE_NONE) {
+        mask |= WEFT_TRACE_F_STR;
+        p = put_uvarint(p, r->str);
+    }
+    if (r->file != WEFT_TRACE_NONE) {
+        mask |= WEFT_TRACE_F_SITE;
+        p = put_uvarint(p, r->file);
+        p = put_uvarint(p, r->line);
+    }
+    if (r->value) {
+        mask |= WEFT_TRACE_F_VALUE;
+        p = put_svarint(p, r->value);
+    }
+    head[0] = (uint8_t)kind;
+    head[1] = (uint8_t)mask;
+    tr->len = (size_t)(p - tr->buf);
+    tr->nrec++;
+    /* Checked after the record, so that nothing is live across the call:
+     * the buffer always has room for one more. */
+    if (unlikely(tr->len > BLOCK_BYTES - WEFT_TRACE_RECORD_MAX)) {
+        block_full(rt);
+    }
 }
 
 /* ---- strings and ids ---- */
@@ -223,10 +290,10 @@ static inline uint32_t intern_static(struct weft__trace *tr, const char *s) {
     return intern_static_slow(tr, s, c);
 }
 
-static void set_site(struct weft__trace *tr, uint8_t *r, const char *file,
+static void set_site(struct weft__trace *tr, struct rec *r, const char *file,
                      int line) {
-    put32(r + WEFT_TRACE_R_FILE, intern_static(tr, file));
-    put32(r + WEFT_TRACE_R_LINE, (uint32_t)line);
+    r->file = intern_static(tr, file);
+    r->line = (uint32_t)line;
 }
 
 /* A new id for obj, announced by an OBJECT record. */
@@ -236,11 +303,11 @@ static uint32_t new_object(struct weft__rt *rt, const void *obj,
     uint32_t id = ++tr->nobjects;
     if (weft__idmap_set(&tr->objects, (uintptr_t)obj, id)) tr->failed = true;
     *slot_of(tr->object_cache, obj) = (struct cache_slot){(uintptr_t)obj, id};
-    uint8_t *r = next_record(rt, WEFT_EV_OBJECT,
-                             rt->current ? rt->current->id : 0);
-    put32(r + WEFT_TRACE_R_OBJ, id);
-    put32(r + WEFT_TRACE_R_STR, intern_static(tr, kind));
-    set_site(tr, r, file, line);
+    struct rec r = REC(WEFT_EV_OBJECT, rt->current ? rt->current->id : 0);
+    r.obj = id;
+    r.str = intern_static(tr, kind);
+    set_site(tr, &r, file, line);
+    emit(rt, &r);
     return id;
 }
 
@@ -284,27 +351,30 @@ static uint64_t current_id(const struct weft__rt *rt) {
 void weft__trace_task_rec(struct weft__rt *rt, int kind,
                           const struct weft__task *t, int64_t value) {
     if (kind != WEFT_EV_CANCELLED) stamp(rt); /* once per task: lifetimes */
-    uint8_t *r = next_record(rt, kind, t->id);
-    put64(r + WEFT_TRACE_R_VALUE, (uint64_t)value);
+    struct rec r = REC(kind, t->id);
+    r.value = value;
+    emit(rt, &r);
 }
 
 void weft__trace_spawn_rec(struct weft__rt *rt, const struct weft__task *child,
                            const weft_scope *in) {
     struct weft__trace *tr = rt->trace;
     uint32_t scope = scope_id(tr, in, false);
-    uint8_t *r = next_record(rt, WEFT_EV_SPAWN, current_id(rt));
-    put32(r + WEFT_TRACE_R_OBJ, (uint32_t)child->id);
-    put32(r + WEFT_TRACE_R_STR, intern_text(tr, child->name ? child->name
-                                                            : "?"));
-    put64(r + WEFT_TRACE_R_VALUE, scope);
-    if (child->group) set_site(tr, r, child->group->site.file,
-                               child->group->site.line);
+    struct rec r = REC(WEFT_EV_SPAWN, current_id(rt));
+    r.obj = (uint32_t)child->id;
+    r.str = intern_text(tr, child->name ? child->name : "?");
+    r.value = scope;
+    if (child->group) {
+        set_site(tr, &r, child->group->site.file, child->group->site.line);
+    }
+    emit(rt, &r);
 }
 
 void weft__trace_switch_rec(struct weft__rt *rt, const struct weft__task *to) {
     if (!rt->current || rt->trace->virtual_clock) stamp(rt);
-    uint8_t *r = next_record(rt, WEFT_EV_SWITCH, to->id);
-    put32(r + WEFT_TRACE_R_OBJ, (uint32_t)current_id(rt));
+    struct rec r = REC(WEFT_EV_SWITCH, to->id);
+    r.obj = (uint32_t)current_id(rt);
+    emit(rt, &r);
     rt->trace->loop_cause = WEFT_TRACE_BY_TASK;
 }
 
@@ -315,14 +385,14 @@ void weft__trace_park_rec(struct weft__rt *rt, const struct weft__wait *w) {
     weft_time deadline = t->park_timer.armed ? t->park_timer.deadline
                                              : WEFT_NEVER;
     uint32_t obj = q ? object_id(rt, q->obj, q->kind, q->site) : 0;
-    uint8_t *r = next_record(rt, WEFT_EV_PARK, t->id);
-    put32(r + WEFT_TRACE_R_OBJ, obj);
-    put32(r + WEFT_TRACE_R_STR, intern_static(tr, q ? q->kind : "sleep"));
+    struct rec r = REC(WEFT_EV_PARK, t->id);
+    r.obj = obj;
+    r.str = intern_static(tr, q ? q->kind : "sleep");
     if (t->call_site.file) {
-        set_site(tr, r, t->call_site.file, t->call_site.line);
+        set_site(tr, &r, t->call_site.file, t->call_site.line);
     }
-    put64(r + WEFT_TRACE_R_VALUE,
-          deadline == WEFT_NEVER ? UINT64_MAX : (uint64_t)deadline);
+    r.value = deadline == WEFT_NEVER ? -1 : deadline;
+    emit(rt, &r);
 }
 
 void weft__trace_wake_rec(struct weft__rt *rt, const struct weft__task *t,
@@ -330,10 +400,11 @@ void weft__trace_wake_rec(struct weft__rt *rt, const struct weft__task *t,
     uint8_t cause = rt->current ? WEFT_TRACE_BY_TASK : rt->trace->loop_cause;
     if (result == -ECANCELED) cause = WEFT_TRACE_BY_CANCEL;
     if (result == -ETIMEDOUT) cause = WEFT_TRACE_BY_TIMER;
-    uint8_t *r = next_record(rt, WEFT_EV_WAKE, current_id(rt));
-    put16(r + WEFT_TRACE_R_AUX, cause);
-    put32(r + WEFT_TRACE_R_OBJ, (uint32_t)t->id);
-    put64(r + WEFT_TRACE_R_VALUE, (uint64_t)(int64_t)result);
+    struct rec r = REC(WEFT_EV_WAKE, current_id(rt));
+    r.aux = cause;
+    r.obj = (uint32_t)t->id;
+    r.value = result;
+    emit(rt, &r);
 }
 
 static uint16_t scope_flags(const weft_scope *s) {
@@ -351,34 +422,37 @@ void weft__trace_scope_rec(struct weft__rt *rt, int kind, const weft_scope *s,
     uint32_t id = scope_id(tr, s, enter);
     uint64_t task = kind == WEFT_EV_SCOPE_CANCEL ? current_id(rt)
                                                  : s->owner->id;
-    uint8_t *r = next_record(rt, kind, task);
-    put32(r + WEFT_TRACE_R_OBJ, id);
+    struct rec r = REC(kind, task);
+    r.obj = id;
     if (enter) {
-        put16(r + WEFT_TRACE_R_AUX, scope_flags(s));
-        set_site(tr, r, s->site.file, s->site.line);
+        r.aux = scope_flags(s);
+        set_site(tr, &r, s->site.file, s->site.line);
         /* The parent: a scope of the task, or 0 for its base scope. */
         const weft_scope *p = s->parent;
         bool base = !p || (p->flags & WEFT__SCOPE_BASE);
-        put64(r + WEFT_TRACE_R_VALUE, base ? 0 : scope_id(tr, p, false));
+        r.value = base ? 0 : scope_id(tr, p, false);
     } else if (kind == WEFT_EV_SCOPE_CANCEL) {
-        put16(r + WEFT_TRACE_R_AUX, (uint16_t)reason);
-        put64(r + WEFT_TRACE_R_VALUE, s->owner ? s->owner->id : 0);
+        r.aux = (uint16_t)reason;
+        r.value = s->owner ? (int64_t)s->owner->id : 0;
     }
+    emit(rt, &r);
 }
 
 void weft__trace_shielded_rec(struct weft__rt *rt, const weft_scope *shield,
                               const weft_scope *from, int reason) {
     struct weft__trace *tr = rt->trace;
-    uint8_t *r = next_record(rt, WEFT_EV_SCOPE_SHIELDED, current_id(rt));
-    put16(r + WEFT_TRACE_R_AUX, (uint16_t)reason);
-    put32(r + WEFT_TRACE_R_OBJ, scope_id(tr, shield, false));
-    put64(r + WEFT_TRACE_R_VALUE, scope_id(tr, from, false));
+    struct rec r = REC(WEFT_EV_SCOPE_SHIELDED, current_id(rt));
+    r.aux = (uint16_t)reason;
+    r.obj = scope_id(tr, shield, false);
+    r.value = scope_id(tr, from, false);
+    emit(rt, &r);
 }
 
 void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline) {
     stamp(rt);
-    uint8_t *r = next_record(rt, WEFT_EV_TIMER, 0);
-    put64(r + WEFT_TRACE_R_VALUE, (uint64_t)deadline);
+    struct rec r = REC(WEFT_EV_TIMER, 0);
+    r.value = deadline;
+    emit(rt, &r);
     rt->trace->loop_cause = WEFT_TRACE_BY_TIMER;
 }
 
@@ -386,9 +460,10 @@ void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
                          const void *obj, int64_t value) {
     if (kind == WEFT_EV_SYNC_DONE) stamp(rt); /* from the loop */
     uint32_t id = object_id(rt, obj, NULL, NULL);
-    uint8_t *r = next_record(rt, kind, task ? task : current_id(rt));
-    put32(r + WEFT_TRACE_R_OBJ, id);
-    put64(r + WEFT_TRACE_R_VALUE, (uint64_t)value);
+    struct rec r = REC(kind, task ? task : current_id(rt));
+    r.obj = id;
+    r.value = value;
+    emit(rt, &r);
     if (kind == WEFT_EV_SYNC_DONE) rt->trace->loop_cause = WEFT_TRACE_BY_THREAD;
 }
 
@@ -401,34 +476,38 @@ void weft__trace_leak_rec(struct weft__rt *rt, const weft_leak_info *li) {
     struct weft__trace *tr = rt->trace;
     uint32_t id = 0;
     weft__idmap_get(&tr->objects, (uintptr_t)li->ptr, &id);
-    uint8_t *r = next_record(rt, WEFT_EV_LEAK, li->task_id);
-    put32(r + WEFT_TRACE_R_OBJ, id);
-    put32(r + WEFT_TRACE_R_STR, intern_static(tr, li->kind));
-    set_site(tr, r, li->file, li->line);
-    put64(r + WEFT_TRACE_R_VALUE, 1);
+    struct rec r = REC(WEFT_EV_LEAK, li->task_id);
+    r.obj = id;
+    r.str = intern_static(tr, li->kind);
+    set_site(tr, &r, li->file, li->line);
+    r.value = 1;
+    emit(rt, &r);
 }
 
 void weft__trace_event_rec(struct weft__rt *rt, int kind, int64_t value) {
-    uint8_t *r = next_record(rt, kind, current_id(rt));
-    put64(r + WEFT_TRACE_R_VALUE, (uint64_t)value);
+    struct rec r = REC(kind, current_id(rt));
+    r.value = value;
+    emit(rt, &r);
 }
 
 void weft__trace_waits_rec(struct weft__rt *rt, const struct weft__task *t,
                            const struct weft__waitq *q, uint64_t holder) {
     struct weft__trace *tr = rt->trace;
     uint32_t obj = q ? object_id(rt, q->obj, q->kind, q->site) : 0;
-    uint8_t *r = next_record(rt, WEFT_EV_WAITS_FOR, t->id);
-    put32(r + WEFT_TRACE_R_OBJ, obj);
-    put32(r + WEFT_TRACE_R_STR, intern_static(tr, q ? q->kind : "nothing"));
-    put64(r + WEFT_TRACE_R_VALUE, holder);
+    struct rec r = REC(WEFT_EV_WAITS_FOR, t->id);
+    r.obj = obj;
+    r.str = intern_static(tr, q ? q->kind : "nothing");
+    r.value = (int64_t)holder;
+    emit(rt, &r);
 }
 
 /* ---- user notes and abort paths ---- */
 
 void weft__trace_label_rec(struct weft__rt *rt, const char *label) {
-    uint8_t *r = next_record(rt, WEFT_EV_NOTE, current_id(rt));
-    put16(r + WEFT_TRACE_R_AUX, 1);
-    put32(r + WEFT_TRACE_R_STR, intern_text(rt->trace, label));
+    struct rec r = REC(WEFT_EV_NOTE, current_id(rt));
+    r.aux = 1;
+    r.str = intern_text(rt->trace, label);
+    emit(rt, &r);
 }
 
 void weft_trace_note(const char *fmt, ...) {
@@ -439,8 +518,9 @@ void weft_trace_note(const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    uint8_t *r = next_record(rt, WEFT_EV_NOTE, current_id(rt));
-    put32(r + WEFT_TRACE_R_STR, intern_text(rt->trace, text));
+    struct rec r = REC(WEFT_EV_NOTE, current_id(rt));
+    r.str = intern_text(rt->trace, text);
+    emit(rt, &r);
 }
 
 void weft__trace_abort(int kind, const char *msg, const char *file,
@@ -448,9 +528,10 @@ void weft__trace_abort(int kind, const char *msg, const char *file,
     struct weft__rt *rt = weft__rt_current();
     if (!rt || !rt->trace) return;
     stamp(rt);
-    uint8_t *r = next_record(rt, kind, current_id(rt));
-    put32(r + WEFT_TRACE_R_STR, intern_text(rt->trace, msg));
-    set_site(rt->trace, r, file, line);
+    struct rec r = REC(kind, current_id(rt));
+    r.str = intern_text(rt->trace, msg);
+    set_site(rt->trace, &r, file, line);
+    emit(rt, &r);
     flush_block(rt->trace);
 }
 
@@ -466,7 +547,6 @@ static void write_header(struct weft__rt *rt, struct weft__trace *tr) {
     memcpy(h, WEFT_TRACE_MAGIC, sizeof WEFT_TRACE_MAGIC);
     put16(h + WEFT_TRACE_H_VERSION, WEFT_TRACE_VERSION);
     put16(h + WEFT_TRACE_H_HSIZE, WEFT_TRACE_HEADER_SIZE);
-    put16(h + WEFT_TRACE_H_RSIZE, WEFT_TRACE_RECORD_SIZE);
     bool sim = rt->cfg->backend == WEFT_BACKEND_SIM;
     h[WEFT_TRACE_H_BACKEND] = sim;
     put64(h + WEFT_TRACE_H_SEED, sim ? rt->cfg->seed : 0);
@@ -510,8 +590,9 @@ void weft__trace_close(struct weft__rt *rt, int result) {
     struct weft__trace *tr = rt->trace;
     if (!tr) return;
     stamp(rt);
-    uint8_t *r = next_record(rt, WEFT_EV_RUN_END, 0);
-    put64(r + WEFT_TRACE_R_VALUE, (uint64_t)(int64_t)result);
+    struct rec r = REC(WEFT_EV_RUN_END, 0);
+    r.value = result;
+    emit(rt, &r);
     flush_block(tr);
     if (tr->failed) {
         fprintf(stderr, "weft: the trace file could not be written in full "

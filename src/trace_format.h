@@ -4,7 +4,9 @@
  * X-macro list from which the enum, the name table and the parser come.
  *
  *   header (64 bytes) | block | block | ...
- *   block: magic, string bytes, record count, 0 | strings | records */
+ *   block: magic, string bytes, record count, record bytes | strings |
+ *          records (variable length: a kind byte, a field mask, then the
+ *          fields the mask names as LEB128 varints) */
 #ifndef WEFT_TRACE_FORMAT_H
 #define WEFT_TRACE_FORMAT_H
 
@@ -12,34 +14,39 @@
 
 #define WEFT_TRACE_MAGIC "WEFTTRC" /* 8 bytes with its NUL */
 #define WEFT_TRACE_VERSION 2
-/* Event kinds a version-1 file may hold (those before SCOPE_SHIELDED). */
-#define WEFT_TRACE_V1_KINDS 31
 #define WEFT_TRACE_HEADER_SIZE 64
-#define WEFT_TRACE_RECORD_SIZE 40
 #define WEFT_TRACE_BLOCK_SIZE 16
-#define WEFT_TRACE_BLOCK_MAGIC 0x314b4257u /* "WBK1" */
+#define WEFT_TRACE_BLOCK_MAGIC 0x324b4257u /* "WBK2" */
 #define WEFT_TRACE_NONE 0xffffffffu        /* no string */
 
 /* Header field offsets. */
 #define WEFT_TRACE_H_VERSION 8
 #define WEFT_TRACE_H_HSIZE 10
-#define WEFT_TRACE_H_RSIZE 12
+#define WEFT_TRACE_H_RESERVED 12 /* 0 (version 1: the record size) */
 #define WEFT_TRACE_H_BACKEND 14
 #define WEFT_TRACE_H_SEED 16
 #define WEFT_TRACE_H_WALL 24 /* skipped by comparisons */
 #define WEFT_TRACE_H_STRATEGY 32
 #define WEFT_TRACE_H_UNIT 36
 
-/* Record field offsets. */
-#define WEFT_TRACE_R_TIME 0
-#define WEFT_TRACE_R_TASK 8
-#define WEFT_TRACE_R_KIND 12
-#define WEFT_TRACE_R_AUX 14
-#define WEFT_TRACE_R_OBJ 16
-#define WEFT_TRACE_R_STR 20
-#define WEFT_TRACE_R_FILE 24
-#define WEFT_TRACE_R_LINE 28
-#define WEFT_TRACE_R_VALUE 32
+/* A record: the kind byte (the kind, and WEFT_TRACE_HAS_TASK when the
+ * acting task differs from the previous record's), the mask byte (which
+ * fields follow), then, in this order, the task, the time (the change
+ * since the previous record, zigzag), aux, obj, str, file and line, and
+ * value (zigzag). A field not in the mask takes its default: the task and
+ * time of the previous record of the block (0 at a block's start), aux,
+ * obj, line and value 0, str and file NONE. */
+#define WEFT_TRACE_HAS_TASK 0x80
+#define WEFT_TRACE_F_TIME 0x01
+#define WEFT_TRACE_F_AUX 0x02
+#define WEFT_TRACE_F_OBJ 0x04
+#define WEFT_TRACE_F_STR 0x08
+#define WEFT_TRACE_F_SITE 0x10 /* file, then line */
+#define WEFT_TRACE_F_VALUE 0x20
+#define WEFT_TRACE_F_ALL 0x3f
+/* The most bytes a record takes: two, and each field at its longest
+ * (5 for 32 bits, 10 for 64, 3 for aux's 16). */
+#define WEFT_TRACE_RECORD_MAX (2 + 5 + 10 + 3 + 5 + 5 + 5 + 5 + 10)
 
 /* Every event kind, as X(ID, "name"). Appending keeps old files valid;
  * the meaning of each field per kind is in docs/TRACE-FORMAT.md. */

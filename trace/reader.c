@@ -1,8 +1,10 @@
 /* trace/reader.c: parses a trace file (docs/TRACE-FORMAT.md) without
  * trusting any of it. The header is checked field by field; each block's
  * lengths are checked against the bytes that remain before anything is
- * copied, so no allocation exceeds the file's size; every string offset
- * is checked against the strings defined so far. A block that runs past
+ * copied; the string table never exceeds the file's size and the events
+ * grow with the records actually decoded (two bytes of file at least per
+ * event); every string offset is checked against the strings defined so
+ * far. A block that runs past
  * the end of the file is a truncated tail (a run that crashed mid-write):
  * its whole records are kept and the note says where the file stops. */
 #include "config.h"
@@ -73,7 +75,7 @@ static int parse_header(const uint8_t *d, size_t size, struct trace_file *t,
                     "bytes", size, WEFT_TRACE_HEADER_SIZE);
     }
     t->version = get16(d + WEFT_TRACE_H_VERSION);
-    if (t->version == 0 || t->version > WEFT_TRACE_VERSION) {
+    if (t->version != WEFT_TRACE_VERSION) {
         return fail(err, n, WEFT_TRACE_H_VERSION, "format version %u is not "
                     "supported (this reader reads version %d)", t->version,
                     WEFT_TRACE_VERSION);
@@ -82,9 +84,9 @@ static int parse_header(const uint8_t *d, size_t size, struct trace_file *t,
         return fail(err, n, WEFT_TRACE_H_HSIZE, "header size %u, expected %d",
                     get16(d + WEFT_TRACE_H_HSIZE), WEFT_TRACE_HEADER_SIZE);
     }
-    if (get16(d + WEFT_TRACE_H_RSIZE) != WEFT_TRACE_RECORD_SIZE) {
-        return fail(err, n, WEFT_TRACE_H_RSIZE, "record size %u, expected %d",
-                    get16(d + WEFT_TRACE_H_RSIZE), WEFT_TRACE_RECORD_SIZE);
+    if (get16(d + WEFT_TRACE_H_RESERVED) != 0) {
+        return fail(err, n, WEFT_TRACE_H_RESERVED, "reserved field is %u, "
+                    "not 0", get16(d + WEFT_TRACE_H_RESERVED));
     }
     if (d[WEFT_TRACE_H_BACKEND] > 1) {
         return fail(err, n, WEFT_TRACE_H_BACKEND, "unknown backend %u",
@@ -105,35 +107,127 @@ static bool str_ok(const struct trace_file *t, uint32_t off) {
     return off == TRACE_NONE || off < t->nstrs;
 }
 
-/* Decodes and checks one record at d (file offset at). */
-static int parse_record(const uint8_t *d, uint64_t at, struct trace_file *t,
-                        char *err, size_t n) {
-    struct trace_event *e = &t->ev[t->nev];
-    e->time = (int64_t)get64(d + WEFT_TRACE_R_TIME);
-    e->task = get32(d + WEFT_TRACE_R_TASK);
-    e->kind = get16(d + WEFT_TRACE_R_KIND);
-    e->aux = get16(d + WEFT_TRACE_R_AUX);
-    e->obj = get32(d + WEFT_TRACE_R_OBJ);
-    e->str = get32(d + WEFT_TRACE_R_STR);
-    e->file = get32(d + WEFT_TRACE_R_FILE);
-    e->line = get32(d + WEFT_TRACE_R_LINE);
-    e->value = (int64_t)get64(d + WEFT_TRACE_R_VALUE);
-    e->offset = at;
-    unsigned kinds = t->version == 1 ? WEFT_TRACE_V1_KINDS : WEFT_EV_COUNT;
-    if (e->kind >= kinds) {
-        return fail(err, n, at + WEFT_TRACE_R_KIND, "unknown event kind %u "
-                    "in a version %u trace", e->kind, t->version);
+/* Where the decoding of a block's records stands: the bytes left, and the
+ * previous record's task and time, which a record may leave out. */
+struct cursor {
+    const uint8_t *d;
+    uint64_t at, end; /* file offsets: next byte, end of the records */
+    uint32_t task;
+    uint64_t time;    /* two's complement: a corrupt delta wraps, no UB */
+};
+
+enum { GOT = 0, CUT = 1, BAD = -1 }; /* a field, a record, a block */
+
+/* An unsigned LEB128 varint of at most bits bits. CUT when the records
+ * end inside it; BAD (message in err) when it is longer or larger. */
+static int get_uvarint(struct cursor *c, unsigned bits, const char *what,
+                       uint64_t *out, char *err, size_t n) {
+    uint64_t v = 0, start = c->at;
+    for (unsigned shift = 0;; shift += 7) {
+        if (c->at >= c->end) return CUT;
+        uint8_t b = c->d[c->at++];
+        if (shift == 63 && b > 1) shift = 64; /* past 64 bits */
+        if (shift >= 64) {
+            return fail(err, n, start, "the %s field is longer than 10 "
+                        "bytes", what);
+        }
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
     }
+    if (bits < 64 && v >> bits) {
+        return fail(err, n, start, "the %s field holds %llu, more than %u "
+                    "bits", what, (unsigned long long)v, bits);
+    }
+    *out = v;
+    return GOT;
+}
+
+static int64_t unzigzag(uint64_t v) {
+    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* The fields a record's mask names, in the format's order. */
+static int get_fields(struct cursor *c, unsigned mask, struct trace_event *e,
+                      char *err, size_t n) {
+    static const struct {
+        unsigned bit, bits;
+        const char *name;
+    } order[] = {
+        {WEFT_TRACE_F_TIME, 64, "time"}, {WEFT_TRACE_F_AUX, 16, "aux"},
+        {WEFT_TRACE_F_OBJ, 32, "obj"},   {WEFT_TRACE_F_STR, 32, "str"},
+        {WEFT_TRACE_F_SITE, 32, "file"}, {WEFT_TRACE_F_SITE, 32, "line"},
+        {WEFT_TRACE_F_VALUE, 64, "value"},
+    };
+    uint64_t v[sizeof order / sizeof *order] = {0};
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        if (!(mask & order[i].bit)) continue;
+        int rc = get_uvarint(c, order[i].bits, order[i].name, &v[i], err, n);
+        if (rc != GOT) return rc;
+    }
+    if (mask & WEFT_TRACE_F_TIME) c->time += v[0];
+    e->time = (int64_t)c->time;
+    e->aux = (uint16_t)v[1];
+    e->obj = (uint32_t)v[2];
+    e->str = mask & WEFT_TRACE_F_STR ? (uint32_t)v[3] : TRACE_NONE;
+    e->file = mask & WEFT_TRACE_F_SITE ? (uint32_t)v[4] : TRACE_NONE;
+    e->line = (uint32_t)v[5];
+    e->value = unzigzag(v[6]);
+    return GOT;
+}
+
+/* Room for one more event, the array doubling; never more than the
+ * file's records could fill (two bytes each at least). */
+static int reserve_event(struct trace_file *t, size_t most) {
+    if (t->nev < t->cap) return 0;
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    if (cap > most) cap = most;
+    if (cap <= t->nev) return -1;
+    struct trace_event *ev = realloc(t->ev, cap * sizeof *ev);
+    if (!ev) return -1;
+    t->ev = ev;
+    t->cap = cap;
+    return 0;
+}
+
+/* Decodes and checks the record at the cursor: GOT (the event is
+ * added), CUT (the records end inside it), BAD. */
+static int parse_record(struct cursor *c, struct trace_file *t, size_t most,
+                        char *err, size_t n) {
+    uint64_t at = c->at;
+    if (c->end - c->at < 2) return CUT;
+    unsigned kind = c->d[at] & ~WEFT_TRACE_HAS_TASK, mask = c->d[at + 1];
+    if (kind >= WEFT_EV_COUNT) {
+        return fail(err, n, at, "unknown event kind %u", kind);
+    }
+    if (mask & ~WEFT_TRACE_F_ALL) {
+        return fail(err, n, at + 1, "unknown field bits 0x%02x", mask);
+    }
+    c->at += 2;
+    if (c->d[at] & WEFT_TRACE_HAS_TASK) {
+        uint64_t task;
+        int rc = get_uvarint(c, 32, "task", &task, err, n);
+        if (rc != GOT) return rc;
+        c->task = (uint32_t)task;
+    }
+    if (reserve_event(t, most)) {
+        return fail(err, n, at, "out of memory for the events");
+    }
+    struct trace_event *e = &t->ev[t->nev];
+    e->kind = (uint16_t)kind;
+    e->task = c->task;
+    e->offset = at;
+    int rc = get_fields(c, mask, e, err, n);
+    if (rc != GOT) return rc;
     if (!str_ok(t, e->str)) {
-        return fail(err, n, at + WEFT_TRACE_R_STR, "string offset %u is "
-                    "outside the %zu-byte string table", e->str, t->nstrs);
+        return fail(err, n, at, "string offset %u is outside the %zu-byte "
+                    "string table", e->str, t->nstrs);
     }
     if (!str_ok(t, e->file)) {
-        return fail(err, n, at + WEFT_TRACE_R_FILE, "string offset %u is "
-                    "outside the %zu-byte string table", e->file, t->nstrs);
+        return fail(err, n, at, "file string offset %u is outside the "
+                    "%zu-byte string table", e->file, t->nstrs);
     }
     t->nev++;
-    return 0;
+    return GOT;
 }
 
 /* Notes where a truncated file stops. */
@@ -154,7 +248,7 @@ static int parse_block(const uint8_t *d, size_t size, uint64_t *off,
         return 1;
     }
     if (get32(d + at) != WEFT_TRACE_BLOCK_MAGIC) {
-        return fail(err, n, at, "expected a block (magic \"WBK1\"), found "
+        return fail(err, n, at, "expected a block (magic \"WBK2\"), found "
                     "0x%08x: the file is corrupt", get32(d + at));
     }
     uint64_t nstr = get32(d + at + 4), nrec = get32(d + at + 8);
@@ -172,17 +266,35 @@ static int parse_block(const uint8_t *d, size_t size, uint64_t *off,
     t->nstrs += nstr;
     left -= nstr;
     uint64_t rec = at + WEFT_TRACE_BLOCK_SIZE + nstr;
-    uint64_t whole = left / WEFT_TRACE_RECORD_SIZE;
-    uint64_t take = nrec < whole ? nrec : whole;
-    for (uint64_t i = 0; i < take; i++) {
-        uint64_t r = rec + i * WEFT_TRACE_RECORD_SIZE;
-        if (parse_record(d + r, r, t, err, n)) return -1;
+    uint64_t nbytes = get32(d + at + 12);
+    if (nrec > nbytes / 2) {
+        return fail(err, n, at + 8, "%llu records cannot fit in the block's "
+                    "%llu record bytes", (unsigned long long)nrec,
+                    (unsigned long long)nbytes);
     }
-    *off = rec + take * WEFT_TRACE_RECORD_SIZE;
-    if (take < nrec) {
-        stop_at(t, *off, "a block's records run past the end of the file");
-        return 1;
+    bool whole = nbytes <= left;
+    struct cursor c = {d, rec, whole ? rec + nbytes : size, 0, 0};
+    for (uint64_t i = 0; i < nrec; i++) {
+        uint64_t start = c.at;
+        int rc = parse_record(&c, t, size / 2 + 1, err, n);
+        if (rc == BAD) return -1;
+        if (rc == CUT && whole) {
+            return fail(err, n, start, "a record runs past the end of its "
+                        "block");
+        }
+        if (rc == CUT) {
+            *off = start;
+            stop_at(t, start, "a block's records run past the end of the "
+                    "file");
+            return 1;
+        }
     }
+    if (c.at != rec + nbytes) {
+        return fail(err, n, c.at, "the block's %llu records end here, but "
+                    "its header says %llu record bytes",
+                    (unsigned long long)nrec, (unsigned long long)nbytes);
+    }
+    *off = c.at;
     return 0;
 }
 
@@ -204,8 +316,7 @@ int trace_parse(const uint8_t *data, size_t size, struct trace_file *t,
     if (parse_header(data, size, t, err, errlen)) return -1;
     /* Neither table can hold more than the file's bytes. */
     t->strs = malloc(size);
-    t->ev = malloc((size / WEFT_TRACE_RECORD_SIZE + 1) * sizeof *t->ev);
-    if (!t->strs || !t->ev) {
+    if (!t->strs) {
         trace_free(t);
         return fail(err, errlen, 0, "out of memory for a %zu-byte file",
                     size);
@@ -277,5 +388,5 @@ void trace_free(struct trace_file *t) {
     free(t->ev);
     t->strs = NULL;
     t->ev = NULL;
-    t->nstrs = t->nev = 0;
+    t->nstrs = t->nev = t->cap = 0;
 }

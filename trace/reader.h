@@ -36,7 +36,7 @@ struct trace_file {
     char *strs;           /* owned: the string table */
     size_t nstrs;
     struct trace_event *ev; /* owned */
-    size_t nev;
+    size_t nev, cap;
     bool complete;        /* ends with the run-end event */
     uint64_t stop;        /* byte offset where reading stopped */
     char note[200];       /* why it stopped early, "" when complete */
@@ -45,7 +45,8 @@ struct trace_file {
 /* Parses size bytes at data into *t: 0, or -1 with a one-line message
  * naming the byte offset in err (then *t holds nothing to free). A
  * truncated or unfinished tail is not an error: t->note says where it
- * stops. Allocates at most a small multiple of size. */
+ * stops. Allocates the file's size for strings, and one event (48 bytes)
+ * per record decoded, each at least 2 bytes of the file. */
 int trace_parse(const uint8_t *data, size_t size, struct trace_file *t,
                 char *err, size_t errlen);
 
