@@ -119,7 +119,7 @@ static void replay(struct model *m, const struct trace_event *e) {
         break;
     case WEFT_EV_PARK:
         if (t) m->waits_on[t - m->tasks] = e->obj;
-        if (t) m->waits_how[t - m->tasks] = e->str;
+        if (t) m->waits_park[t - m->tasks] = e;
         break;
     case WEFT_EV_WAKE: {
         struct m_task *w = model_task(m, e->obj);
@@ -169,9 +169,9 @@ int model_build(struct model *m, const struct trace_file *tf, size_t upto) {
     m->scopes = calloc(ns + 1, sizeof *m->scopes);
     m->objects = calloc(no + 1, sizeof *m->objects);
     m->waits_on = calloc(nt + 1, sizeof *m->waits_on);
-    m->waits_how = calloc(nt + 1, sizeof *m->waits_how);
+    m->waits_park = calloc(nt + 1, sizeof *m->waits_park);
     int rc = m->tasks && m->scopes && m->objects && m->waits_on &&
-                     m->waits_how ? 0 : -ENOMEM;
+                     m->waits_park ? 0 : -ENOMEM;
     /* Every task, scope and object is known whatever the window. */
     for (size_t i = 0; i < tf->nev && !rc; i++) {
         const struct trace_event *e = &tf->ev[i];
@@ -191,7 +191,7 @@ void model_free(struct model *m) {
     free(m->scopes);
     free(m->objects);
     free(m->waits_on);
-    free(m->waits_how);
+    free(m->waits_park);
     weft__idmap_fini(&m->task_ix);
     weft__idmap_fini(&m->scope_ix);
     weft__idmap_fini(&m->object_ix);

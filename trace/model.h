@@ -54,7 +54,8 @@ struct model {
     size_t nobjects;
     struct weft__idmap task_ix, scope_ix, object_ix; /* id -> index */
     uint32_t *waits_on;  /* per task: object it is parked on, 0: none */
-    uint32_t *waits_how; /* per task: what it waits in (string offset) */
+    const struct trace_event **waits_park; /* per task: its last park (what
+                                              it waits in, where) */
     bool deadlock;       /* the trace holds a deadlock report */
 };
 

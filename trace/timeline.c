@@ -52,7 +52,14 @@ static void label_of(const struct model *m, const struct trace_event *e,
         snprintf(buf, n, "wake %s", model_task_label(m, e->obj, who, 96));
         break;
     case WEFT_EV_PARK:
-        snprintf(buf, n, "wait: %s", trace_str(m->tf, e->str));
+        if (e->file != TRACE_NONE) {
+            const char *file = trace_str(m->tf, e->file);
+            const char *base = strrchr(file, '/');
+            snprintf(buf, n, "wait: %s\n%s:%u", trace_str(m->tf, e->str),
+                     base ? base + 1 : file, e->line);
+        } else {
+            snprintf(buf, n, "wait: %s", trace_str(m->tf, e->str));
+        }
         break;
     case WEFT_EV_EXIT:
         snprintf(buf, n, "exit %" PRId64, e->value);
@@ -122,11 +129,31 @@ static size_t repeats(const struct timeline *v, const struct opts *o,
     return reps;
 }
 
+/* Cuts each line of label to LABEL_MAX characters, marking the cut. */
+static void clip_lines(char *label) {
+    char out[256];
+    size_t k = 0;
+    for (const char *line = label; *line && k + LABEL_MAX + 2 < sizeof out;) {
+        size_t len = strcspn(line, "\n");
+        size_t keep = len > LABEL_MAX ? LABEL_MAX - 3 : len;
+        memcpy(out + k, line, keep);
+        k += keep;
+        if (keep < len) {
+            memcpy(out + k, "...", 3);
+            k += 3;
+        }
+        line += len;
+        if (*line == '\n') out[k++] = *line++;
+    }
+    out[k] = '\0';
+    strcpy(label, out);
+}
+
 static void node(struct timeline *v, size_t i, long l, size_t reps) {
     const struct trace_event *e = &v->tf->ev[i];
     char label[256];
     label_of(v->m, e, label, sizeof label);
-    if (strlen(label) > LABEL_MAX) strcpy(label + LABEL_MAX - 3, "...");
+    clip_lines(label);
     bool bad = e->kind == WEFT_EV_ASSERT || e->kind == WEFT_EV_MISUSE ||
                e->kind == WEFT_EV_LEAK || e->kind == WEFT_EV_DEADLOCK ||
                (e->kind == WEFT_EV_EXIT && e->value != 0);

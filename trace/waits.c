@@ -38,6 +38,16 @@ static int add(struct waits *w, size_t waiter, uint32_t obj, const char *how,
     return 0;
 }
 
+/* "\nat FILE:LINE" of the call in which task index i last parked, if
+ * the trace names it. */
+static void call_site(const struct waits *w, struct dot *d, size_t i) {
+    const struct trace_event *park = w->m->waits_park[i];
+    if (!park || park->file == TRACE_NONE) return;
+    dot_printf(d, "\\nat ");
+    dot_quote(d, trace_str(w->m->tf, park->file));
+    dot_printf(d, ":%u", park->line);
+}
+
 static long index_of(const struct model *m, uint32_t id) {
     const struct m_task *t = model_task(m, id);
     return t ? (long)(t - m->tasks) : -1;
@@ -71,7 +81,8 @@ static int from_state(struct waits *w, size_t max) {
                 return -1;
             }
         }
-        const char *how = trace_str(m->tf, m->waits_how[i]);
+        const struct trace_event *park = m->waits_park[i];
+        const char *how = park ? trace_str(m->tf, park->str) : "";
         if (w->n == before && add(w, i, m->waits_on[i], how, -1)) return -1;
     }
     return 0;
@@ -147,6 +158,7 @@ static void draw(struct waits *w, struct dot *d) {
         if (!again) {
             dot_printf(d, "  t%zu -> o%u [label=\"", e->waiter, e->obj);
             dot_quote(d, e->how);
+            call_site(w, d, e->waiter);
             dot_printf(d, "\"%s];\n", e->cycle ? ", color=red, penwidth=3, "
                                                   "fontcolor=red" : "");
         }
