@@ -50,10 +50,11 @@ WEFT_API extern __thread struct weft_call_site *weft__call_site
  * statement expression, so the site is cleared once the call returns). */
 #define WEFT__AT(call)                                                         \
     __extension__({                                                            \
-        weft__call_site->file = __FILE__;                                      \
-        weft__call_site->line = __LINE__;                                      \
+        struct weft_call_site *weft__at_slot = weft__call_site;                \
+        weft__at_slot->file = __FILE__;                                        \
+        weft__at_slot->line = __LINE__;                                        \
         __typeof__(call) weft__at_result = (call);                             \
-        weft__call_site->file = NULL;                                          \
+        weft__at_slot->file = NULL; /* the task's slot: the call kept it */    \
         weft__at_result;                                                       \
     })
 #endif
