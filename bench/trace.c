@@ -87,6 +87,7 @@ static size_t pairs(void) {
 
 struct onoff {
     struct bench_result off, on, overhead, per_event;
+    double events_per_op, bytes_per_event; /* of the last sample's file */
 };
 
 static void measure(struct onoff *r, const char *what, const char *unit,
@@ -102,8 +103,13 @@ static void measure(struct onoff *r, const char *what, const char *unit,
         if (!on_first) on[i] = run_one(fn, n, path);
         pct[i] = (on[i] / off[i] - 1) * 100;
         /* records per operation: a run is a warm-up and RUNS timed runs */
-        double records = records_in(path) / (double)(n * (RUNS + 1));
+        double total = records_in(path);
+        double records = total / (double)(n * (RUNS + 1));
         ev[i] = (on[i] - off[i]) / records;
+        struct stat st;
+        bench_check(stat(path, &st) ? -errno : 0, "stat of the trace");
+        r->events_per_op = records;
+        r->bytes_per_event = (double)st.st_size / total;
     }
     char name[64];
     snprintf(name, sizeof name, "%s, trace off", what);
@@ -138,12 +144,18 @@ int main(void) {
     bench_row(&sw.overhead, NULL, BENCH_NO_GOAL);
     bench_row(&sw.per_event, "< 10 ns/event",
               bench_goal_at_most(&sw.per_event, 10));
+    char note[160];
+    snprintf(note, sizeof note, "(%.2f records per switch, %.1f bytes per "
+             "record in the file)", sw.events_per_op, sw.bytes_per_event);
+    bench_row_note(note);
     bench_row(&q.off, NULL, BENCH_NO_GOAL);
     bench_row_baseline(&q.on, &q.off);
     bench_row(&q.overhead, "< 15 %", bench_goal_at_most(&q.overhead, 15));
     bench_row(&q.per_event, "< 10 ns/event",
               bench_goal_at_most(&q.per_event, 10));
-    bench_row_note("(events: a switch is 1 record; a message is a put or "
-                   "get, a switch, often a park and a wake)");
+    snprintf(note, sizeof note, "(%.2f records per message: a put or get, "
+             "a switch, often a park and a wake; %.1f bytes per record)",
+             q.events_per_op, q.bytes_per_event);
+    bench_row_note(note);
     return 0;
 }
