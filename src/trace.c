@@ -18,6 +18,7 @@
  * the same bytes for the same seed (but for the wall-clock field). */
 #include "config.h"
 
+#define WEFT__TRACE_RECORDER /* the recorders are hot here */
 #include "trace.h"
 
 #include <endian.h>

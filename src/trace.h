@@ -45,90 +45,88 @@ void weft__trace_close(struct weft__rt *rt, int result);
 void weft__trace_abort(int kind, const char *msg, const char *file, int line);
 void weft__trace_flush_signal(void);
 
-/* Out-of-line recorders behind the hooks below. */
-void weft__trace_task_rec(struct weft__rt *rt, int kind,
+/* Out-of-line recorders behind the hooks below. Cold to their callers
+ * (not to src/trace.c, which is compiled for speed): the compiler moves
+ * each call out of the hot path's way and does not count it against
+ * inlining the function that holds the hook. */
+#ifdef WEFT__TRACE_RECORDER
+#define WEFT__TRACE_COLD
+#else
+#define WEFT__TRACE_COLD __attribute__((cold))
+#endif
+WEFT__TRACE_COLD void weft__trace_task_rec(struct weft__rt *rt, int kind,
                           const struct weft__task *t, int64_t value);
-void weft__trace_spawn_rec(struct weft__rt *rt, const struct weft__task *child,
+WEFT__TRACE_COLD void weft__trace_spawn_rec(struct weft__rt *rt, const struct weft__task *child,
                            const weft_scope *in);
-void weft__trace_switch_rec(struct weft__rt *rt, const struct weft__task *to);
-void weft__trace_park_rec(struct weft__rt *rt, const struct weft__wait *w);
-void weft__trace_wake_rec(struct weft__rt *rt, const struct weft__task *t,
+WEFT__TRACE_COLD void weft__trace_switch_rec(struct weft__rt *rt, const struct weft__task *to);
+WEFT__TRACE_COLD void weft__trace_park_rec(struct weft__rt *rt, const struct weft__wait *w);
+WEFT__TRACE_COLD void weft__trace_wake_rec(struct weft__rt *rt, const struct weft__task *t,
                           int result);
-void weft__trace_scope_rec(struct weft__rt *rt, int kind, const weft_scope *s,
+WEFT__TRACE_COLD void weft__trace_scope_rec(struct weft__rt *rt, int kind, const weft_scope *s,
                            int reason);
-void weft__trace_shielded_rec(struct weft__rt *rt, const weft_scope *shield,
+WEFT__TRACE_COLD void weft__trace_shielded_rec(struct weft__rt *rt, const weft_scope *shield,
                               const weft_scope *from, int reason);
-void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline);
-void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
+WEFT__TRACE_COLD void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline);
+WEFT__TRACE_COLD void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
                          const void *obj, int64_t value);
-void weft__trace_object_rec(struct weft__rt *rt, const void *obj,
+WEFT__TRACE_COLD void weft__trace_object_rec(struct weft__rt *rt, const void *obj,
                             const char *kind, const char *file, int line);
-void weft__trace_leak_rec(struct weft__rt *rt,
+WEFT__TRACE_COLD void weft__trace_leak_rec(struct weft__rt *rt,
                           const struct weft_leak_info *li);
-void weft__trace_label_rec(struct weft__rt *rt, const char *label);
-void weft__trace_event_rec(struct weft__rt *rt, int kind, int64_t value);
-void weft__trace_waits_rec(struct weft__rt *rt, const struct weft__task *t,
+WEFT__TRACE_COLD void weft__trace_label_rec(struct weft__rt *rt, const char *label);
+WEFT__TRACE_COLD void weft__trace_event_rec(struct weft__rt *rt, int kind, int64_t value);
+WEFT__TRACE_COLD void weft__trace_waits_rec(struct weft__rt *rt, const struct weft__task *t,
                            const struct weft__waitq *q, uint64_t holder);
 
+/* The hooks. Macros rather than inline functions so that the arguments
+ * are computed only inside the branch: for an inline call the compiler
+ * hoists the loads of its arguments above the test, and the untaken path
+ * pays them. Each argument is evaluated at most twice (rt) and never when
+ * no runtime records, so none may have side effects. */
+#define WEFT__TRACE_IF(rt, call)                                               \
+    do {                                                                       \
+        if (WEFT__TRACING(rt)) call;                                           \
+    } while (0)
+
 /* Task t started, exited (value: result) or saw a cancellation. */
-static inline void weft__trace_task(struct weft__rt *rt, int kind,
-                                    const struct weft__task *t, int64_t v) {
-    if (WEFT__TRACING(rt)) weft__trace_task_rec(rt, kind, t, v);
-}
+#define weft__trace_task(rt, kind, t, v)                                       \
+    WEFT__TRACE_IF(rt, weft__trace_task_rec(rt, kind, t, v))
 
 /* child was created by the running task (NULL: the root), under scope in. */
-static inline void weft__trace_spawn(struct weft__rt *rt,
-                                     const struct weft__task *child,
-                                     const weft_scope *in) {
-    if (WEFT__TRACING(rt)) weft__trace_spawn_rec(rt, child, in);
-}
+#define weft__trace_spawn(rt, child, in)                                       \
+    WEFT__TRACE_IF(rt, weft__trace_spawn_rec(rt, child, in))
 
 /* `to` runs next (rt->current is the one before, NULL: the loop). */
-static inline void weft__trace_switch(struct weft__rt *rt,
-                                      const struct weft__task *to) {
-    if (WEFT__TRACING(rt)) weft__trace_switch_rec(rt, to);
-}
+#define weft__trace_switch(rt, to)                                             \
+    WEFT__TRACE_IF(rt, weft__trace_switch_rec(rt, to))
 
 /* w->task parks in w (its queue and armed park timer say on what and
- * until when): one argument, so the hot path keeps no more registers. */
-static inline void weft__trace_park(struct weft__rt *rt,
-                                    const struct weft__wait *w) {
-    if (WEFT__TRACING(rt)) weft__trace_park_rec(rt, w);
-}
+ * until when). */
+#define weft__trace_park(rt, w) WEFT__TRACE_IF(rt, weft__trace_park_rec(rt, w))
 
 /* t is woken with result, by the running task or the loop's cause. */
-static inline void weft__trace_wake(struct weft__rt *rt,
-                                    const struct weft__task *t, int result) {
-    if (WEFT__TRACING(rt)) weft__trace_wake_rec(rt, t, result);
-}
+#define weft__trace_wake(rt, t, result)                                        \
+    WEFT__TRACE_IF(rt, weft__trace_wake_rec(rt, t, result))
 
 /* Scope s entered, exited or cancelled (reason: WEFT__CANCEL_*). */
-static inline void weft__trace_scope(struct weft__rt *rt, int kind,
-                                     const weft_scope *s, int reason) {
-    if (WEFT__TRACING(rt)) weft__trace_scope_rec(rt, kind, s, reason);
-}
+#define weft__trace_scope(rt, kind, s, reason)                                 \
+    WEFT__TRACE_IF(rt, weft__trace_scope_rec(rt, kind, s, reason))
 
 /* The cancellation of scope from (reason: WEFT__CANCEL_*) stopped at the
  * shielded scope shield, below it. */
-static inline void weft__trace_shielded(struct weft__rt *rt,
-                                        const weft_scope *shield,
-                                        const weft_scope *from, int reason) {
-    if (WEFT__TRACING(rt)) weft__trace_shielded_rec(rt, shield, from, reason);
-}
+#define weft__trace_shielded(rt, shield, from, reason)                         \
+    WEFT__TRACE_IF(rt, weft__trace_shielded_rec(rt, shield, from, reason))
 
-static inline void weft__trace_timer(struct weft__rt *rt, weft_time deadline) {
-    if (WEFT__TRACING(rt)) weft__trace_timer_rec(rt, deadline);
-}
+#define weft__trace_timer(rt, deadline)                                        \
+    WEFT__TRACE_IF(rt, weft__trace_timer_rec(rt, deadline))
 
 /* An operation of kind on obj on behalf of the task with id task (0: the
  * running one). */
-static inline void weft__trace_obj(struct weft__rt *rt, int kind,
-                                   uint64_t task, const void *obj,
-                                   int64_t value) {
-    if (WEFT__TRACING(rt)) weft__trace_obj_rec(rt, kind, task, obj, value);
-}
+#define weft__trace_obj(rt, kind, task, obj, value)                            \
+    WEFT__TRACE_IF(rt, weft__trace_obj_rec(rt, kind, task, obj, value))
 
-/* obj (kind, created at file:line) is new: it gets a fresh id. */
+/* obj (kind, created at file:line) is new: it gets a fresh id. rt may be
+ * NULL (outside a run). */
 static inline void weft__trace_object(struct weft__rt *rt, const void *obj,
                                       const char *kind, const char *file,
                                       int line) {
@@ -144,22 +142,15 @@ static inline void weft__trace_leak(const struct weft_leak_info *li) {
 }
 
 /* The running task reached weft_sched_point(label): a note, aux 1. */
-static inline void weft__trace_label(struct weft__rt *rt, const char *label) {
-    if (WEFT__TRACING(rt) && label) weft__trace_label_rec(rt, label);
-}
+#define weft__trace_label(rt, label)                                           \
+    WEFT__TRACE_IF(rt, if (label) weft__trace_label_rec(rt, label))
 
 /* An event of the run as a whole (a deadlock: value, the blocked tasks). */
-static inline void weft__trace_event(struct weft__rt *rt, int kind,
-                                     int64_t value) {
-    if (WEFT__TRACING(rt)) weft__trace_event_rec(rt, kind, value);
-}
+#define weft__trace_event(rt, kind, value)                                     \
+    WEFT__TRACE_IF(rt, weft__trace_event_rec(rt, kind, value))
 
 /* At a deadlock: t waits in q on an object held by task holder (0: none). */
-static inline void weft__trace_waits(struct weft__rt *rt,
-                                     const struct weft__task *t,
-                                     const struct weft__waitq *q,
-                                     uint64_t holder) {
-    if (WEFT__TRACING(rt)) weft__trace_waits_rec(rt, t, q, holder);
-}
+#define weft__trace_waits(rt, t, q, holder)                                    \
+    WEFT__TRACE_IF(rt, weft__trace_waits_rec(rt, t, q, holder))
 
 #endif
