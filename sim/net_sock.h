@@ -30,6 +30,8 @@ struct net_pipe {
     weft_time last_at;     /* the last segment's delivery time */
     weft_time rto;         /* retransmission timeout after a drop */
     unsigned drops;        /* drops in a row */
+    bool expired;          /* the last retry was dropped: at the head's
+                              next time, TCP gives up */
     struct weft__timer timer; /* the head's delivery */
 };
 

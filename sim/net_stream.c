@@ -14,7 +14,7 @@
 
 #define SYN_RTO (1 * WEFT_SEC)     /* Linux's initial SYN timeout */
 #define DATA_RTO (200 * WEFT_MSEC) /* TCP_RTO_MIN */
-#define RTO_MAX (60 * WEFT_SEC)
+#define RTO_MAX (120 * WEFT_SEC)   /* TCP_RTO_MAX */
 #define SYN_TRIES 6                /* tcp_syn_retries */
 #define DATA_TRIES 15              /* tcp_retries2 */
 
@@ -46,8 +46,11 @@ int weft__pipe_send(struct weft__net *net, struct net_pipe *p, int kind,
     struct net_seg *s = malloc(sizeof *s + len);
     if (!s) return -ENOMEM;
     weft_time now = net->rt->backend->now(net->rt);
-    int to = p->dst < 0 ? p->src : p->dst;
-    weft_time at = now + weft__net_latency(net, p->src, to);
+    /* To or from no host (an unreachable address): the sender's own
+     * network answers, at its loopback's latency. */
+    int a = p->src < 0 ? p->dst : p->src;
+    int b = p->dst < 0 ? p->src : p->dst;
+    weft_time at = now + weft__net_latency(net, a, b);
     s->at = at > p->last_at ? at : p->last_at;
     p->last_at = s->at;
     s->next = NULL;
@@ -113,21 +116,26 @@ static void hold(struct net_pipe *p, weft_time until) {
     if (p->last_at < until) p->last_at = until;
 }
 
-/* The link dropped p's head: retransmit later, or give up as TCP does
- * (the sender's end gets -ETIMEDOUT). */
+/* TCP gives up: the sender's end gets -ETIMEDOUT. */
+static void give_up(struct weft__net *net, struct net_pipe *p) {
+    struct net_sock *sender = p->conn->end[p->dir];
+    weft__pipe_flush(net, p);
+    p->drops = 0;
+    p->expired = false;
+    if (sender) weft__sock_reset(net, sender, ETIMEDOUT);
+}
+
+/* The link dropped p's head: retransmitted after a timeout that doubles;
+ * once the last retry is dropped too, TCP waits one more timeout and
+ * gives up (SYN: 1 + 2 + ... + 64 = 127 s, as Linux). */
 static void dropped(struct weft__net *net, struct net_pipe *p, weft_time now) {
     struct net_seg *s = p->head;
     weft__net_trace_seg(net, WEFT__NET_DROP, p->conn->id, s->id, p->src,
                         p->dst, s->len);
     bool syn = s->kind == SEG_SYN;
-    if (++p->drops > (syn ? SYN_TRIES : DATA_TRIES)) {
-        struct net_sock *sender = p->conn->end[p->dir];
-        weft__pipe_flush(net, p);
-        if (sender) weft__sock_reset(net, sender, ETIMEDOUT);
-        return;
-    }
     p->rto = p->rto ? p->rto * 2 : (syn ? SYN_RTO : DATA_RTO);
     if (p->rto > RTO_MAX) p->rto = RTO_MAX;
+    if (++p->drops > (syn ? SYN_TRIES : DATA_TRIES)) p->expired = true;
     hold(p, now + p->rto);
 }
 
@@ -199,7 +207,12 @@ static void deliver_due(struct weft__timer *tm) {
     struct weft__net *net = weft__net_get(weft__rt_current());
     weft_time now = net->rt->backend->now(net->rt);
     while (p->head && p->head->at <= now) {
-        const struct net_link *l = p->dst >= 0 && p->src != p->dst
+        if (p->expired) {
+            give_up(net, p);
+            break;
+        }
+        const struct net_link *l = p->dst >= 0 && p->src >= 0 &&
+                                           p->src != p->dst
                                        ? weft__net_link(net, p->src, p->dst)
                                        : NULL;
         if (l && l->cut) {

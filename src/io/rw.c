@@ -14,6 +14,7 @@
 
 ssize_t weft_read(int fd, void *buf, size_t n) {
     struct weft__rt *rt = weft__io_rt("weft_read");
+    if (n == 0) return -EINVAL; /* 0 is the end of the stream */
     if (weft__task_cancelled(rt->current)) return -ECANCELED;
     struct weft__fd *f;
     int rc = weft__fd_get(rt, fd, false, &f);

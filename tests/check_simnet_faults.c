@@ -1,0 +1,145 @@
+/* tests/check_simnet_faults.c: seed-chosen network faults
+ * (weft_sim_faults; docs/NETWORK.md) are strategy decisions: off, a
+ * request-response client always succeeds; on, some seeds make it miss
+ * its deadline, each seed the same way every time; an exploration finds
+ * such a seed, shrinks its schedule, and the shrunk schedule replays the
+ * failure. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define PORT 7000
+#define NREQ 30
+
+static int echo_conn(int fd) {
+    char b;
+    ssize_t r;
+    while ((r = weft_read(fd, &b, 1)) == 1) {
+        int rc = weft_write(fd, &b, 1, NULL);
+        if (rc) return rc;
+    }
+    return (int)r;
+}
+
+static int conn_task(void *arg) {
+    int fd = (int)(intptr_t)arg;
+    echo_conn(fd);
+    weft_close(fd);
+    return 0;
+}
+
+static int server_main(void *arg) {
+    (void)arg;
+    int lfd = weft_tcp_listen(NULL, PORT, 8);
+    if (lfd < 0) return lfd;
+    weft_group g;
+    weft_group_init(&g);
+    int fd;
+    while ((fd = weft_tcp_accept(lfd)) >= 0) {
+        weft_spawn(&g, "conn", conn_task, (void *)(intptr_t)fd);
+    }
+    weft_group_cancel(&g);
+    weft_group_join(&g);
+    weft_group_destroy(&g);
+    weft_close(lfd);
+    return 0;
+}
+
+/* NREQ one-byte requests, each answered within 300 ms: 0, or 1 when one
+ * was not (a fault got in the way). */
+static int requests(void) {
+    int fd = weft_tcp_connect("10.0.0.1", PORT);
+    int bad = fd < 0;
+    for (int i = 0; i < NREQ && !bad; i++) {
+        weft_scope s;
+        weft_fail_after(&s, 300 * WEFT_MSEC);
+        char b = (char)('a' + i % 26);
+        int rc = weft_write(fd, &b, 1, NULL);
+        if (!rc) rc = weft_read(fd, &b, 1) == 1 ? 0 : -EIO;
+        bad = weft_scope_exit(&s, rc) != 0;
+        weft_sleep(100 * WEFT_MSEC);
+    }
+    if (fd >= 0) weft_close(fd);
+    return bad;
+}
+
+static int client_main(void *arg) {
+    const char *faults = arg;
+    if (faults) ck_assert_int_eq(weft_sim_faults(faults), 0);
+    weft_group hosts;
+    weft_group_init(&hosts);
+    ck_assert_int_eq(weft_sim_host_spawn(&hosts, "db1", "10.0.0.1",
+                                         server_main, NULL), 0);
+    weft_sleep(WEFT_MSEC);
+    int bad = requests();
+    weft_group_cancel(&hosts);
+    weft_group_join(&hosts);
+    weft_group_destroy(&hosts);
+    return bad;
+}
+
+START_TEST(faults_off_never_fail) {
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        ck_assert_run(run_sim(seed, client_main, NULL), 0, seed);
+    }
+}
+END_TEST
+
+static char some_faults[] = "partition,crash,reset/500";
+static char partitions[] = "partition/500";
+
+START_TEST(faults_on_some_seeds_fail_each_the_same) {
+    int failed = 0;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        int a = run_sim(seed, client_main, some_faults);
+        int b = run_sim(seed, client_main, some_faults);
+        ck_assert_run(b, a, seed);
+        failed += a != 0;
+    }
+    ck_assert_int_gt(failed, 0);
+    ck_assert_int_lt(failed, 40);
+}
+END_TEST
+
+static int explored_main(void *arg) {
+    (void)arg;
+    return client_main(partitions);
+}
+
+START_TEST(faults_found_shrunk_replayed) {
+    weft_explore_opts o;
+    weft_explore_opts_init(&o);
+    o.seed_count = 200;
+    o.shrink = true;
+    o.quiet = true;
+    weft_explore_result r;
+    ck_assert_int_eq(weft_explore(&o, explored_main, NULL, &r), 1);
+    ck_assert_uint_gt(r.failures, 0);
+    ck_assert_int_eq(r.first.kind, WEFT_FAILURE_RESULT);
+    ck_assert_str_ne(r.first.shrunk, "");
+    /* The shrunk schedule, alone, fails the same way. */
+    weft_explore_opts again;
+    weft_explore_opts_init(&again);
+    again.seed_first = r.first.seed;
+    again.seed_count = 1;
+    again.strategy = r.first.shrunk;
+    again.quiet = true;
+    weft_explore_result r2;
+    ck_assert_int_eq(weft_explore(&again, explored_main, NULL, &r2), 1);
+    ck_assert_int_eq(r2.first.kind, WEFT_FAILURE_RESULT);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("simnet_faults");
+    TCase *tc = tcase_create("faults");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, faults_off_never_fail);
+    tcase_add_test(tc, faults_on_some_seeds_fail_each_the_same);
+    tcase_add_test(tc, faults_found_shrunk_replayed);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
