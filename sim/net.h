@@ -101,6 +101,7 @@ struct net_host *weft__net_route(struct weft__net *net,
 int weft__net_hosts_parse(struct weft__net *net, const char *list,
                           uint64_t *bits);
 int weft__net_addr_parse(const char *text, struct net_addr *a);
+void weft__net_addr_format(const struct net_addr *a, char *buf, size_t n);
 /* Crashes h: closes its sockets, cancels its tree (docs/NETWORK.md). */
 int weft__net_crash(struct weft__net *net, struct net_host *h);
 int weft__net_restart(struct weft__net *net, struct net_host *h);
@@ -139,6 +140,7 @@ enum weft__net_event {
     WEFT__NET_CONNECT, WEFT__NET_ACCEPT, WEFT__NET_SEND, WEFT__NET_DELIVER,
     WEFT__NET_DROP, WEFT__NET_PARTITION, WEFT__NET_HEAL, WEFT__NET_CLOG,
     WEFT__NET_SPIKE, WEFT__NET_RESET, WEFT__NET_CRASH, WEFT__NET_RESTART,
+    WEFT__NET_HOST, /* a host's supervisor task starts */
 };
 void weft__net_trace_host(struct weft__net *net, const struct net_host *h,
                           int kind);

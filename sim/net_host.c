@@ -68,6 +68,12 @@ int weft__net_addr_parse(const char *text, struct net_addr *a) {
     return -EINVAL;
 }
 
+void weft__net_addr_format(const struct net_addr *a, char *buf, size_t n) {
+    if (!a->family || !inet_ntop(a->family, a->bytes, buf, (socklen_t)n)) {
+        snprintf(buf, n, "-");
+    }
+}
+
 static bool is_loopback(const struct net_addr *a) {
     static const uint8_t v6[16] = {[15] = 1};
     if (a->family == AF_INET) return a->bytes[0] == 127;
@@ -135,6 +141,7 @@ static int supervise(void *arg) {
     struct net_host *h = arg;
     struct weft__net *net = weft__net_get(weft__rt_current());
     weft__task_current("host")->host = h;
+    weft__net_trace_host(net, h, WEFT__NET_HOST);
     for (;;) {
         run_incarnation(h);
         if (h->up) { /* main returned: the process exits */

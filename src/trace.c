@@ -411,6 +411,19 @@ void weft__trace_waits_rec(struct weft__rt *rt, const struct weft__task *t,
     put64(r + WEFT_TRACE_R_VALUE, holder);
 }
 
+/* ---- the simulated network ---- */
+
+void weft__trace_net_rec(struct weft__rt *rt, int kind,
+                         const struct weft__trace_net *n) {
+    stamp(rt); /* from a task or from a delivery timer */
+    uint8_t *r = next_record(rt, kind, current_id(rt));
+    put16(r + WEFT_TRACE_R_AUX, n->host);
+    put32(r + WEFT_TRACE_R_OBJ, n->conn);
+    put32(r + WEFT_TRACE_R_LINE, (uint32_t)n->to);
+    put64(r + WEFT_TRACE_R_VALUE, n->value);
+    if (n->text) put32(r + WEFT_TRACE_R_STR, intern_text(rt->trace, n->text));
+}
+
 /* ---- user notes and abort paths ---- */
 
 void weft__trace_label_rec(struct weft__rt *rt, const char *label) {

@@ -144,6 +144,22 @@ static inline void weft__trace_event(struct weft__rt *rt, int kind,
     if (WEFT__TRACING(rt)) weft__trace_event_rec(rt, kind, value);
 }
 
+/* A record of the simulated network (sim/net_trace.c): the fields as
+ * docs/TRACE-FORMAT.md "Network" gives them per kind. */
+struct weft__trace_net {
+    uint16_t host;     /* aux: the host (a segment's source) */
+    uint32_t conn;     /* obj: the connection, 0 for none */
+    int32_t to;        /* line: a segment's destination host, -1: none */
+    uint64_t value;
+    const char *text;  /* str: copied, may be NULL */
+};
+void weft__trace_net_rec(struct weft__rt *rt, int kind,
+                         const struct weft__trace_net *n);
+static inline void weft__trace_net(struct weft__rt *rt, int kind,
+                                   const struct weft__trace_net *n) {
+    if (WEFT__TRACING(rt)) weft__trace_net_rec(rt, kind, n);
+}
+
 /* At a deadlock: t waits in q on an object held by task holder (0: none). */
 static inline void weft__trace_waits(struct weft__rt *rt,
                                      const struct weft__task *t,
