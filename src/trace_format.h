@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define WEFT_TRACE_MAGIC "WEFTTRC" /* 8 bytes with its NUL */
-#define WEFT_TRACE_VERSION 1
+#define WEFT_TRACE_VERSION 2
 #define WEFT_TRACE_HEADER_SIZE 64
 #define WEFT_TRACE_RECORD_SIZE 40
 #define WEFT_TRACE_BLOCK_SIZE 16
