@@ -127,9 +127,11 @@ int weft__net_spike(struct weft__net *net, uint64_t from, uint64_t to,
 void weft__net_faults_start(struct weft__net *net);
 
 /* net_sock.c / net_stream.c */
-/* Closes every socket of host h as its kernel would at a process's end:
- * waiters wake with -EBADF, peers get FIN or RST. */
-void weft__net_close_host(struct weft__net *net, int host);
+/* Closes every socket of host as its kernel would at a process's end:
+ * waiters wake with -EBADF, peers get FIN or RST. keep (a crash, its
+ * tasks still unwinding): the fd numbers stay taken until each is
+ * closed, or until a call without keep. */
+void weft__net_close_host(struct weft__net *net, int host, bool keep);
 /* Resets every connection between hosts in a and in b. */
 void weft__net_reset_between(struct weft__net *net, uint64_t a, uint64_t b);
 /* Frees every socket and connection (the run's end). */

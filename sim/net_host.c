@@ -144,10 +144,9 @@ static int supervise(void *arg) {
     weft__net_trace_host(net, h, WEFT__NET_HOST);
     for (;;) {
         run_incarnation(h);
-        if (h->up) { /* main returned: the process exits */
-            weft__net_close_host(net, h->id);
-            return 0;
-        }
+        /* Every task of the incarnation ended: its fds are free. */
+        weft__net_close_host(net, h->id, false);
+        if (h->up) return 0; /* main returned: the process exited */
         if (!h->restart_wanted) {
             struct weft__wait w;
             int rc = weft__park(&h->restart_q, &w, WEFT_NEVER, 0);
@@ -202,7 +201,7 @@ int weft__net_crash(struct weft__net *net, struct net_host *h) {
     if (!h->up) return -EALREADY;
     h->up = false;
     weft__net_trace_host(net, h, WEFT__NET_CRASH);
-    weft__net_close_host(net, h->id);
+    weft__net_close_host(net, h->id, true);
     if (h->tree) weft__scope_cancel(&h->tree->scope, WEFT__CANCEL_EXPLICIT);
     return 0;
 }

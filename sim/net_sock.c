@@ -20,10 +20,17 @@ static struct weft__net *net_of(struct weft__rt *rt) {
     return weft__net_get(rt);
 }
 
-static struct net_sock *lookup(struct weft__net *net, int fd) {
+/* fd's socket, a dead one too (see weft__net_close_host). */
+static struct net_sock *slot_of(struct weft__net *net, int fd) {
     if (!net || fd < WEFT__NET_FD_BASE) return NULL;
     size_t slot = (size_t)(fd - WEFT__NET_FD_BASE);
     return slot < net->nsocks ? net->socks[slot] : NULL;
+}
+
+/* fd's socket, NULL when there is none or it died with its host. */
+static struct net_sock *lookup(struct weft__net *net, int fd) {
+    struct net_sock *s = slot_of(net, fd);
+    return s && !s->dead ? s : NULL;
 }
 
 /* Gives s the lowest free fd. 0 or -ENOMEM. */
@@ -359,8 +366,8 @@ static void close_stream(struct weft__net *net, struct net_sock *s, bool rst) {
     weft__conn_maybe_free(net, c);
 }
 
-static void close_sock(struct weft__net *net, struct net_sock *s) {
-    fd_release(net, s);
+/* What the network sees of a close: the socket's connections end. */
+static void shut_sock(struct weft__net *net, struct net_sock *s) {
     if (s->listening) {
         while (s->qhead) { /* connections never accepted are reset */
             struct net_sock *q = s->qhead;
@@ -368,15 +375,24 @@ static void close_sock(struct weft__net *net, struct net_sock *s) {
             close_stream(net, q, true);
             free(q);
         }
-    } else {
+    } else if (s->conn) {
         close_stream(net, s, false);
     }
+    s->conn = NULL;
+    s->listening = false;
+    s->watcher = NULL;
+}
+
+static void close_sock(struct weft__net *net, struct net_sock *s) {
+    shut_sock(net, s);
+    fd_release(net, s);
     free(s);
 }
 
+/* A dead socket's number is freed by the close its old owner makes. */
 static int sim_close(struct weft__rt *rt, int fd) {
     struct weft__net *net = net_of(rt);
-    struct net_sock *s = lookup(net, fd);
+    struct net_sock *s = slot_of(net, fd);
     if (!s) return -EBADF;
     close_sock(net, s);
     return 0;
@@ -406,12 +422,21 @@ void weft__net_io_stop(struct weft__rt *rt, struct weft__io *w) {
     if (s && s->watcher == w) s->watcher = NULL;
 }
 
-void weft__net_close_host(struct weft__net *net, int host) {
+/* A crashed host's tasks still hold their fd numbers and close them
+ * while they unwind: the numbers stay taken (dead sockets) until then,
+ * or until the tree has ended, so that such a close cannot hit a socket
+ * made since with the same number. */
+void weft__net_close_host(struct weft__net *net, int host, bool keep) {
     for (size_t i = 0; i < net->nsocks; i++) {
         struct net_sock *s = net->socks[i];
-        if (!s || s->host != host) continue;
-        weft__fd_forget(net->rt, s->fd); /* its waiters: -EBADF */
-        close_sock(net, s);
+        if (!s || s->host != host || (s->dead && keep)) continue;
+        if (!s->dead) weft__fd_forget(net->rt, s->fd); /* waiters: -EBADF */
+        if (keep) {
+            shut_sock(net, s);
+            s->dead = true;
+        } else {
+            close_sock(net, s);
+        }
     }
 }
 

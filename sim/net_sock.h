@@ -52,6 +52,8 @@ struct net_sock {
     bool eof;                 /* the peer's FIN came */
     bool broken;              /* reset or timed out: writes -EPIPE */
     int err;                  /* a pending error, reported once */
+    bool dead;                /* closed by its host's crash: only its
+                                 number is left, for its owner's close */
 };
 
 struct net_conn {
