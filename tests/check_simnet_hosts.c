@@ -245,6 +245,31 @@ START_TEST(hosts_crash_restart_durable) {
 }
 END_TEST
 
+/* A crashed host's tasks close their fds while they unwind, after the
+ * crash: those numbers must not have gone to sockets made since. */
+static int stale_close_body(void *arg) {
+    (void)arg;
+    ck_assert_int_eq(weft_sim_crash("db1"), 0);
+    int lfd = weft_tcp_listen("127.0.0.1", 0, 1); /* before db1 unwinds */
+    ck_assert_int_ge(lfd, 0);
+    weft_sleep(10 * WEFT_MSEC); /* db1's tasks close their fds */
+    int fd = weft_tcp_connect("127.0.0.1", weft_tcp_port(lfd));
+    ck_assert_int_ge(fd, 0);
+    int sfd = weft_tcp_accept(lfd);
+    ck_assert_int_ge(sfd, 0);
+    weft_close(sfd);
+    weft_close(fd);
+    weft_close(lfd);
+    ck_assert_int_eq(weft_sim_restart("db1"), 0);
+    return 0;
+}
+
+START_TEST(hosts_crash_keeps_fd_numbers) {
+    struct disk d;
+    in_world((uint64_t)_i, stale_close_body, &d);
+}
+END_TEST
+
 /* ---- resets, timeouts, unreachable ---- */
 
 static int reset_body(void *arg) {
@@ -390,6 +415,7 @@ int main(void) {
     tcase_add_loop_test(tc, hosts_partition_oneway_heal, 1, 21);
     tcase_add_loop_test(tc, hosts_clog, 1, 21);
     tcase_add_loop_test(tc, hosts_crash_restart_durable, 1, 21);
+    tcase_add_loop_test(tc, hosts_crash_keeps_fd_numbers, 1, 11);
     tcase_add_loop_test(tc, hosts_reset, 1, 21);
     tcase_add_loop_test(tc, hosts_connect_timeout_unreachable, 1, 11);
     tcase_add_test(tc, hosts_bad_input);
