@@ -86,14 +86,19 @@ static size_t decide(struct sim_state *s, struct weft__choice *c) {
     c->step = s->nchoices++;
     size_t k = s->strategy->choose(s->strategy_run, c);
     weft__assert(k < c->n);
+    /* A network or fault choice off its calm default counts as a
+     * preemption does: dfs:B bounds both together, and shrinking seeks
+     * the fewest of both. */
+    bool counted = (c->kind == WEFT__CHOICE_TASK && c->stay < c->n) ||
+                   c->kind == WEFT__CHOICE_NET ||
+                   c->kind == WEFT__CHOICE_FAULT;
     struct weft__decision d = {
         .n = (uint32_t)c->n,
         .pick = (uint32_t)k,
         .base = (uint32_t)weft__choice_default(c),
         .kind = (uint8_t)c->kind,
-        .stay = c->kind == WEFT__CHOICE_TASK && c->stay < c->n,
-        .preempt = c->kind == WEFT__CHOICE_TASK && c->stay < c->n &&
-                   k != c->stay,
+        .stay = counted,
+        .preempt = counted && k != weft__choice_default(c),
     };
     if (s->report && !weft__dlog_push(&s->report->log, &d)) {
         s->report->log_lost = true;

@@ -20,8 +20,9 @@ struct weft__decision {
     uint32_t pick; /* the option taken, < n */
     uint32_t base; /* the default option: the yielding task, else 0 */
     uint8_t kind;  /* enum weft__choice_kind */
-    bool stay;     /* base is the running task, still runnable: any
-                      other pick is a preemption */
+    bool stay;     /* base is the running task, still runnable, or the
+                      choice is the network's (calm at 0): any other
+                      pick counts as a preemption */
     bool preempt;  /* stay and pick != base */
 };
 

@@ -55,9 +55,12 @@ static void fd_release(struct weft__net *net, struct net_sock *s) {
     s->fd = -1;
 }
 
+/* A connecting socket turns writable only when the connect is over, as a
+ * kernel's: its waiter then reads the outcome. */
 void weft__sock_notify(struct weft__net *net, struct net_sock *s,
                        unsigned events) {
     if (!s || !s->watcher) return;
+    if (!s->connected && !s->err && !s->listening) events &= ~WEFT__IO_WRITE;
     struct weft__io *w = s->watcher;
     if (events & w->events) w->cb(net->rt, w, events & w->events);
 }

@@ -3,7 +3,8 @@
  * request-response client always succeeds; on, some seeds make it miss
  * its deadline, each seed the same way every time; an exploration finds
  * such a seed, shrinks its schedule, and the shrunk schedule replays the
- * failure. */
+ * failure; DFS enumerates the network's decisions; WEFT_BUGGIFY makes
+ * the network's writes short. */
 #include "config.h"
 
 #include <errno.h>
@@ -133,6 +134,77 @@ START_TEST(faults_found_shrunk_replayed) {
 }
 END_TEST
 
+/* ---- DFS over the network's decisions ---- */
+
+static int tiny_main(void *arg) {
+    (void)arg;
+    int lfd = weft_tcp_listen("127.0.0.1", PORT, 1);
+    int fd = weft_tcp_connect("127.0.0.1", PORT);
+    int sfd = weft_tcp_accept(lfd);
+    char b[2];
+    int rc = weft_write(fd, "hi", 2, NULL);
+    if (!rc) rc = weft_read(sfd, b, 2) > 0 ? 0 : 1;
+    weft_close(sfd);
+    weft_close(fd);
+    weft_close(lfd);
+    return rc;
+}
+
+START_TEST(faults_dfs_enumerates_network_decisions) {
+    weft_explore_opts o;
+    weft_explore_opts_init(&o);
+    o.strategy = "dfs:1";
+    o.seed_count = 100000;
+    o.quiet = true;
+    weft_explore_result r;
+    ck_assert_int_eq(weft_explore(&o, tiny_main, NULL, &r), 0);
+    ck_assert(r.complete);
+    /* SYN, SYN-ACK and the data: 7 other latencies each, and the cuts. */
+    ck_assert_uint_gt(r.schedules, 3 * 7);
+}
+END_TEST
+
+/* ---- buggify: short writes ---- */
+
+static ssize_t first_read;
+
+static int buggify_main(void *arg) {
+    (void)arg;
+    int lfd = weft_tcp_listen("127.0.0.1", PORT, 1);
+    int fd = weft_tcp_connect("127.0.0.1", PORT);
+    int sfd = weft_tcp_accept(lfd);
+    static char out[100], in[100];
+    int rc = weft_write(fd, out, sizeof out, NULL);
+    first_read = weft_read(sfd, in, sizeof in);
+    weft_close(sfd);
+    weft_close(fd);
+    weft_close(lfd);
+    return rc;
+}
+
+/* Without buggify a write of 100 bytes goes out whole or cut in two (at
+ * 1 or 50): the first read is 100, 1 or 50. With it, the network's
+ * writes take one byte at a time, and first reads of other sizes come. */
+static int odd_first_reads(const char *buggify) {
+    int odd = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        weft_config cfg;
+        weft_config_init(&cfg);
+        cfg.backend = WEFT_BACKEND_SIM;
+        cfg.seed = seed;
+        cfg.buggify = buggify;
+        ck_assert_run(weft_run(&cfg, buggify_main, NULL), 0, seed);
+        odd += first_read != 100 && first_read != 1 && first_read != 50;
+    }
+    return odd;
+}
+
+START_TEST(faults_buggify_short_writes) {
+    ck_assert_int_eq(odd_first_reads("off"), 0);
+    ck_assert_int_gt(odd_first_reads("100/100"), 0);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("simnet_faults");
     TCase *tc = tcase_create("faults");
@@ -140,6 +212,8 @@ int main(void) {
     tcase_add_test(tc, faults_off_never_fail);
     tcase_add_test(tc, faults_on_some_seeds_fail_each_the_same);
     tcase_add_test(tc, faults_found_shrunk_replayed);
+    tcase_add_test(tc, faults_dfs_enumerates_network_decisions);
+    tcase_add_test(tc, faults_buggify_short_writes);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -146,6 +146,84 @@ START_TEST(hosts_latency_exact) {
 }
 END_TEST
 
+/* ---- a host's tree, IPv6, spikes ---- */
+
+static const char *grandchild_host;
+
+static int grandchild(void *arg) {
+    (void)arg;
+    grandchild_host = weft_sim_host_name();
+    return 0;
+}
+
+static int child(void *arg) {
+    (void)arg;
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "grandchild", grandchild, NULL);
+    int rc = weft_group_join(&g);
+    weft_group_destroy(&g);
+    return rc;
+}
+
+/* db6 listens on its IPv6 address and on its own ::1. */
+static int v6_main(void *arg) {
+    (void)arg;
+    weft_group g;
+    weft_group_init(&g);
+    weft_spawn(&g, "child", child, NULL);
+    weft_group_join(&g);
+    weft_group_destroy(&g);
+    int lfd = weft_tcp_listen("fd00::6", PORT, 4);
+    if (lfd < 0) return lfd;
+    int fd = weft_tcp_connect("::1", PORT); /* its own loopback */
+    int sfd = fd < 0 ? fd : weft_tcp_accept(lfd);
+    if (sfd >= 0) weft_close(sfd);
+    if (fd >= 0) weft_close(fd);
+    for (;;) {
+        sfd = weft_tcp_accept(lfd);
+        if (sfd < 0) break;
+        weft_write(sfd, "6", 1, NULL);
+        weft_close(sfd);
+    }
+    weft_close(lfd);
+    return fd < 0 ? fd : 0;
+}
+
+static int v6_body(void *arg) {
+    (void)arg;
+    weft_group g;
+    weft_group_init(&g);
+    ck_assert_int_eq(weft_sim_host_spawn(&g, "db6", "fd00::6", v6_main,
+                                         NULL), 0);
+    weft_sleep(10 * WEFT_MSEC);
+    ck_assert_str_eq(grandchild_host, "db6");
+    /* local's ::1 is local's own: nothing listens there. */
+    ck_assert_int_eq(weft_tcp_connect("::1", PORT), -ECONNREFUSED);
+    ck_assert_int_eq(weft_sim_latency("local", "db6", WEFT_MSEC, WEFT_MSEC),
+                     0);
+    ck_assert_int_eq(weft_sim_spike("local", "db6", 50 * WEFT_MSEC,
+                                    WEFT_SEC), 0);
+    weft_time t0 = weft_now();
+    int fd = weft_tcp_connect("fd00::6", PORT);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(weft_now() - t0, 2 * 51 * WEFT_MSEC); /* spiked */
+    char b;
+    ck_assert_int_eq(read1(fd, &b, WEFT_SEC), 1);
+    ck_assert_int_eq(b, '6');
+    weft_close(fd);
+    weft_group_cancel(&g);
+    weft_group_join(&g);
+    weft_group_destroy(&g);
+    return 0;
+}
+
+START_TEST(hosts_tree_ipv6_spike) {
+    grandchild_host = NULL;
+    ck_assert_run(run_sim((uint64_t)_i, v6_body, NULL), 0, _i);
+}
+END_TEST
+
 /* ---- partition, one-way, heal ---- */
 
 static int partition_body(void *arg) {
@@ -412,6 +490,7 @@ int main(void) {
     TCase *tc = tcase_create("hosts");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, hosts_latency_exact, 1, 21);
+    tcase_add_loop_test(tc, hosts_tree_ipv6_spike, 1, 11);
     tcase_add_loop_test(tc, hosts_partition_oneway_heal, 1, 21);
     tcase_add_loop_test(tc, hosts_clog, 1, 21);
     tcase_add_loop_test(tc, hosts_crash_restart_durable, 1, 21);

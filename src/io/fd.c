@@ -21,6 +21,7 @@ struct weft__io_state {
     struct weft__fd **fds; /* indexed by fd - base, cap entries */
     size_t cap;
     int base;          /* the backend's sock->fd_base */
+    bool external;     /* and its sock->external */
     bool foreign_said; /* a real fd under sim was refused, with a line */
     unsigned streak;   /* calls in a row that completed without parking */
     bool mask_saved;   /* signals were blocked: old_mask to restore */
@@ -35,7 +36,10 @@ struct weft__rt *weft__io_rt(const char *what) {
 static struct weft__io_state *state(struct weft__rt *rt) {
     if (!rt->io) {
         rt->io = calloc(1, sizeof *rt->io);
-        if (rt->io) rt->io->base = rt->backend->sock->fd_base;
+        if (rt->io) {
+            rt->io->base = rt->backend->sock->fd_base;
+            rt->io->external = rt->backend->sock->external;
+        }
     }
     return rt->io;
 }
@@ -101,10 +105,9 @@ static int fd_new(struct weft__rt *rt, int fd, bool nonblocking,
     return 0;
 }
 
-int weft__fd_get(struct weft__rt *rt, int fd, bool fresh,
-                 struct weft__fd **out) {
-    struct weft__io_state *s = state(rt);
-    if (!s) return -ENOMEM;
+/* fd's record when it is not there yet, or fresh. */
+static int fd_get_slow(struct weft__rt *rt, struct weft__io_state *s, int fd,
+                       bool fresh, struct weft__fd **out) {
     if (fd < 0) return -EBADF;
     if (fd < s->base) return foreign(s, fd);
     size_t slot = (size_t)(fd - s->base);
@@ -121,6 +124,20 @@ int weft__fd_get(struct weft__rt *rt, int fd, bool fresh,
     return rc;
 }
 
+int weft__fd_get(struct weft__rt *rt, int fd, bool fresh,
+                 struct weft__fd **out) {
+    struct weft__io_state *s = state(rt);
+    if (!s) return -ENOMEM;
+    /* One compare for the common case: a negative fd, or one below the
+     * backend's range, wraps to a slot past cap. */
+    size_t slot = (size_t)fd - (size_t)s->base;
+    if (!fresh && slot < s->cap && s->fds[slot]) {
+        *out = s->fds[slot];
+        return 0;
+    }
+    return fd_get_slow(rt, s, fd, fresh, out);
+}
+
 int weft__fd_park(struct weft__rt *rt, struct weft__fd *f, unsigned events) {
     bool rd = !weft__waitq_empty(&f->q[0]) || !weft__waitq_empty(&f->q[2]);
     bool wr = !weft__waitq_empty(&f->q[1]) || !weft__waitq_empty(&f->q[2]);
@@ -128,7 +145,7 @@ int weft__fd_park(struct weft__rt *rt, struct weft__fd *f, unsigned events) {
         return -EBUSY;
     }
     struct weft__wait w;
-    bool external = rt->backend->sock->external;
+    bool external = rt->io->external;
     rt->nexternal += external;
     rt->io->streak = 0;
     int rc = weft__park(&f->q[events - 1], &w, WEFT_NEVER, 0);

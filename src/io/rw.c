@@ -10,7 +10,25 @@
 #include <errno.h>
 
 #include "io.h"
+#include "sock_real.h"
 #include "weft/io.h"
+
+/* The backend's read and write, the real ones inline (sock_real.h). */
+static inline ssize_t sock_read(struct weft__rt *rt, int fd, void *buf,
+                                size_t n) {
+    const struct weft__sock_ops *ops = rt->backend->sock;
+    if (ops == &weft__sock_real) return weft__real_read(fd, buf, n);
+    return ops->read(rt, fd, buf, n);
+}
+
+static inline ssize_t sock_write(struct weft__rt *rt, int fd, const void *buf,
+                                 size_t n, bool *not_socket) {
+    const struct weft__sock_ops *ops = rt->backend->sock;
+    if (ops == &weft__sock_real) {
+        return weft__real_write(fd, buf, n, not_socket);
+    }
+    return ops->write(rt, fd, buf, n, not_socket);
+}
 
 ssize_t weft_read(int fd, void *buf, size_t n) {
     struct weft__rt *rt = weft__io_rt("weft_read");
@@ -25,7 +43,7 @@ ssize_t weft_read(int fd, void *buf, size_t n) {
     for (;;) {
         r = weft__fd_ready(rt, f, WEFT__IO_READ, &parked);
         if (r < 0) break;
-        r = rt->backend->sock->read(rt, fd, buf, n);
+        r = sock_read(rt, fd, buf, n);
         if (r != -EAGAIN || f->plain) break;
         f->ready &= ~WEFT__IO_READ;
     }
@@ -49,8 +67,8 @@ int weft_write(int fd, const void *buf, size_t n, size_t *written) {
     while (!rc && done < n) {
         rc = weft__fd_ready(rt, f, WEFT__IO_WRITE, &parked);
         if (rc) break; /* -EBADF: f is freed */
-        ssize_t w = rt->backend->sock->write(rt, fd, (const char *)buf + done,
-                                             n - done, &f->not_socket);
+        ssize_t w = sock_write(rt, fd, (const char *)buf + done, n - done,
+                               &f->not_socket);
         if (w >= 0) {
             done += (size_t)w;
         } else if (w == -EAGAIN && !f->plain) {

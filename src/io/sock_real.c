@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "sock_real.h"
 
 static int real_adopt(struct weft__rt *rt, int fd) {
     (void)rt;
@@ -44,24 +45,13 @@ static int real_level(struct weft__rt *rt, int fd, unsigned events) {
 
 static ssize_t real_read(struct weft__rt *rt, int fd, void *buf, size_t n) {
     (void)rt;
-    ssize_t r;
-    while ((r = read(fd, buf, n)) < 0 && errno == EINTR) {
-    }
-    return r < 0 ? -errno : r;
+    return weft__real_read(fd, buf, n);
 }
 
-/* One send (write for what is not a socket). */
 static ssize_t real_write(struct weft__rt *rt, int fd, const void *buf,
                           size_t n, bool *not_socket) {
     (void)rt;
-    ssize_t w;
-    if (!*not_socket) {
-        w = send(fd, buf, n, MSG_NOSIGNAL);
-        if (w >= 0 || errno != ENOTSOCK) return w < 0 ? -errno : w;
-        *not_socket = true;
-    }
-    w = write(fd, buf, n);
-    return w < 0 ? -errno : w;
+    return weft__real_write(fd, buf, n, not_socket);
 }
 
 static socklen_t addr_len(const struct sockaddr_storage *ss) {
