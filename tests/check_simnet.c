@@ -4,7 +4,9 @@
  * many seeds, every byte checked; a sim run is the same for the same
  * seed (its transcript of read sizes and virtual times) and differs
  * across seeds; and what a kernel gives shows up: partial reads, short
- * writes, refused connections, resets, end of stream, -EPIPE. */
+ * writes, refused connections, resets, end of stream, -EPIPE, a full
+ * backlog, a listener closed with connections queued, and weft_fd_wait's
+ * levels. */
 #include "config.h"
 
 #include <errno.h>
@@ -216,6 +218,38 @@ static int reset_main(void *arg) {
 START_TEST(simnet_reset_eof_epipe) { RUN_OK(_i, reset_main, NULL); }
 END_TEST
 
+/* weft_fd_wait is level-triggered under sim too. A listener closed with
+ * a connection queued resets it. A full backlog drops the SYN: the
+ * connect waits for a retransmission, here past its deadline. */
+static int levels_main(void *arg) {
+    (void)arg;
+    int lfd = weft_tcp_listen("127.0.0.1", 0, 1);
+    ck_assert_int_ge(lfd, 0);
+    int port = weft_tcp_port(lfd);
+    int a = weft_tcp_connect("127.0.0.1", port); /* queued: backlog 1 */
+    ck_assert_int_ge(a, 0);
+    ck_assert_int_eq(weft_fd_wait(lfd, WEFT_READABLE), WEFT_READABLE);
+    ck_assert_int_eq(weft_fd_wait(lfd, WEFT_READABLE), WEFT_READABLE);
+    ck_assert_int_eq(weft_fd_wait(a, WEFT_WRITABLE), WEFT_WRITABLE);
+    weft_scope s;
+    weft_fail_after(&s, 500 * WEFT_MSEC);
+    int b = weft_tcp_connect("127.0.0.1", port); /* the queue is full */
+    ck_assert_int_eq(weft_scope_exit(&s, b), -ETIMEDOUT);
+    ck_assert_int_eq(weft_write(a, "x", 1, NULL), 0);
+    ck_assert_int_eq(weft_close(lfd), 0); /* a was never accepted */
+    char c;
+    ck_assert_int_eq(weft_fd_wait(a, WEFT_READABLE), WEFT_READABLE);
+    ck_assert_int_eq(weft_read(a, &c, 1), -ECONNRESET);
+    ck_assert_int_eq(weft_read(a, &c, 1), 0); /* then the end */
+    weft_close(a);
+    return 0;
+}
+
+START_TEST(simnet_levels_backlog_listener_close) {
+    RUN_OK(_i, levels_main, NULL);
+}
+END_TEST
+
 /* A read that nothing will ever answer is a deadlock under sim, reported
  * as one, not a hang. */
 static int stuck_main(void *arg) {
@@ -249,6 +283,7 @@ int main(void) {
     tcase_add_loop_test(tc, simnet_short_write, 0, 21);
     tcase_add_loop_test(tc, simnet_reset_eof_epipe, 0, 21);
     tcase_add_test(tc, simnet_stuck_read_is_deadlock);
+    tcase_add_loop_test(tc, simnet_levels_backlog_listener_close, 1, 21);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

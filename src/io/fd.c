@@ -180,7 +180,10 @@ int weft_fd_wait(int fd, unsigned events) {
     int saved = errno;
     rc = f->plain ? (int)events : rt->backend->sock->level(rt, fd, events);
     errno = saved;
-    if (rc == 0) return weft__fd_park(rt, f, events);
+    if (rc == 0) { /* an edge may say more than was asked */
+        rc = weft__fd_park(rt, f, events);
+        return rc > 0 ? (int)((unsigned)rc & events) : rc;
+    }
     if (rc > 0) weft__io_yield(rt);
     return rc;
 }
