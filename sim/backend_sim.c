@@ -31,6 +31,7 @@ struct sim_state {
     const char *spec;               /* the strategy string (borrowed) */
     struct weft__run_report *report; /* borrowed: the explorer's, or NULL */
     uint64_t nchoices;              /* choices made so far */
+    uint64_t nfaults;               /* fault choices among them */
     struct weft__net *net;          /* owned: the network, on demand */
 };
 
@@ -84,6 +85,7 @@ static weft_time sim_now(struct weft__rt *rt) { return state_of(rt)->now; }
 /* Asks the strategy and logs the answer (when an explorer listens). */
 static size_t decide(struct sim_state *s, struct weft__choice *c) {
     c->step = s->nchoices++;
+    if (c->kind == WEFT__CHOICE_FAULT) c->fstep = s->nfaults++;
     size_t k = s->strategy->choose(s->strategy_run, c);
     weft__assert(k < c->n);
     /* A network or fault choice off its calm default counts as a

@@ -1,7 +1,8 @@
 /* sim/net_fault.c: seed-chosen faults (docs/NETWORK.md "Faults chosen
  * by the seed"). When enabled (weft_sim_faults, WEFT_SIM_FAULTS), a timer
  * ticks every `fault_every` of virtual time and asks the strategy: a
- * fault now or not (0: not), which kind, which host, and for how long.
+ * fault now or not (0: not), which kind, which host, and for how long
+ * (all four every tick, the last three used only for a fault).
  * Every answer is a FAULT decision: logged, replayed, shrunk (toward no
  * fault) and enumerated as any other. A partition isolates the host
  * until its heal time; a crash restarts it at its restart time. */
@@ -94,15 +95,20 @@ static void expire(struct weft__net *net, weft_time now) {
     }
 }
 
+/* Every tick makes the same choices, a fault or not, so that the k-th
+ * fault choice of a run is the same question whatever the choices
+ * around it (the "f" pairs of a schedule, sim/decision.h). */
 static void inject(struct weft__net *net, weft_time now) {
     int enabled[FAULT_COUNT];
     size_t n = 0;
     for (int i = 0; i < FAULT_COUNT; i++) {
         if (net->faults >> i & 1) enabled[n++] = i;
     }
+    bool now_one = decide(net, 2);
     int kind = enabled[decide(net, n)];
     size_t h = 1 + decide(net, net->nhosts - 1);
     weft_time lasts = fault_ticks[decide(net, 3)] * net->fault_every;
+    if (!now_one) return;
     uint64_t bit = UINT64_C(1) << h;
     uint64_t rest = ((net->nhosts == 64 ? 0 : UINT64_C(1) << net->nhosts) - 1)
                     & ~bit;
@@ -132,7 +138,7 @@ static void tick(struct weft__timer *tm) {
     struct weft__net *net = container_of(tm, struct weft__net, fault_timer);
     weft_time now = net->rt->backend->now(net->rt);
     expire(net, now);
-    if (net->faults && net->nhosts > 1 && decide(net, 2)) inject(net, now);
+    if (net->faults && net->nhosts > 1) inject(net, now);
     if (net->faults) {
         weft__timer_arm(net->rt, tm, now + net->fault_every, tick);
     }

@@ -67,6 +67,8 @@ struct weft__choice {
                               runnable (POINT, YIELD: the choice that is
                               no preemption); else n */
     uint64_t step;         /* index of this choice in the run's log */
+    uint64_t fstep;        /* FAULT: its index among the run's fault
+                              choices (sim/decision.h, "f" pairs) */
 };
 
 struct weft__strategy_ops {

@@ -3,13 +3,16 @@
  * request-response client always succeeds; on, some seeds make it miss
  * its deadline, each seed the same way every time; an exploration finds
  * such a seed, shrinks its schedule, and the shrunk schedule replays the
- * failure; DFS enumerates the network's decisions; WEFT_BUGGIFY makes
- * the network's writes short. */
+ * failure, a long run's too by its fault choices alone ("f" pairs);
+ * DFS enumerates the network's decisions; WEFT_BUGGIFY makes the
+ * network's writes short. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "decision.h"
 #include "harness.h"
 
 #define PORT 7000
@@ -49,12 +52,14 @@ static int server_main(void *arg) {
     return 0;
 }
 
-/* NREQ one-byte requests, each answered within 300 ms: 0, or 1 when one
+static int nreq = NREQ;
+
+/* nreq one-byte requests, each answered within 300 ms: 0, or 1 when one
  * was not (a fault got in the way). */
 static int requests(void) {
     int fd = weft_tcp_connect("10.0.0.1", PORT);
     int bad = fd < 0;
-    for (int i = 0; i < NREQ && !bad; i++) {
+    for (int i = 0; i < nreq && !bad; i++) {
         weft_scope s;
         weft_fail_after(&s, 300 * WEFT_MSEC);
         char b = (char)('a' + i % 26);
@@ -131,6 +136,54 @@ START_TEST(faults_found_shrunk_replayed) {
     weft_explore_result r2;
     ck_assert_int_eq(weft_explore(&again, explored_main, NULL, &r2), 1);
     ck_assert_int_eq(r2.first.kind, WEFT_FAILURE_RESULT);
+}
+END_TEST
+
+/* A run too long for its whole schedule to fit in a strategy string
+ * shrinks to its faults, named by their index among the fault choices. */
+static char crashes[] = "crash/500";
+
+static int long_main(void *arg) {
+    (void)arg;
+    nreq = 300;
+    int rc = client_main(crashes);
+    nreq = NREQ;
+    return rc;
+}
+
+START_TEST(faults_long_run_shrinks_to_its_faults) {
+    weft_explore_opts o;
+    weft_explore_opts_init(&o);
+    o.seed_count = 200;
+    o.shrink = true;
+    o.quiet = true;
+    weft_explore_result r;
+    ck_assert_int_eq(weft_explore(&o, long_main, NULL, &r), 1);
+    ck_assert_str_ne(r.first.shrunk, "");
+    ck_assert_uint_le(r.first.preemptions, 4); /* a crash: when, which */
+    /* Only the fault choices could be kept: the shrunk string is short. */
+    ck_assert_uint_lt(strlen(r.first.shrunk), 40);
+    weft_explore_opts again;
+    weft_explore_opts_init(&again);
+    again.seed_first = r.first.seed;
+    again.seed_count = 1;
+    again.strategy = r.first.shrunk;
+    again.quiet = true;
+    ck_assert_int_eq(weft_explore(&again, long_main, NULL, NULL), 1);
+}
+END_TEST
+
+START_TEST(faults_pairs_parse) {
+    struct weft__sched_pair *v;
+    size_t n;
+    ck_assert_int_eq(weft__sched_parse("3.1,f0.1,5.2,f2.1", &v, &n), 0);
+    ck_assert_uint_eq(n, 4);
+    ck_assert(!v[0].fault && v[1].fault && v[1].step == 0);
+    ck_assert(v[3].fault && v[3].step == 2 && v[3].offset == 1);
+    free(v);
+    ck_assert_int_eq(weft__sched_parse("f2.1,f1.1", &v, &n), -EINVAL);
+    ck_assert_int_eq(weft__sched_parse("f.1", &v, &n), -EINVAL);
+    ck_assert_int_eq(weft__sched_parse("f1.0", &v, &n), -EINVAL);
 }
 END_TEST
 
@@ -212,6 +265,8 @@ int main(void) {
     tcase_add_test(tc, faults_off_never_fail);
     tcase_add_test(tc, faults_on_some_seeds_fail_each_the_same);
     tcase_add_test(tc, faults_found_shrunk_replayed);
+    tcase_add_test(tc, faults_long_run_shrinks_to_its_faults);
+    tcase_add_test(tc, faults_pairs_parse);
     tcase_add_test(tc, faults_dfs_enumerates_network_decisions);
     tcase_add_test(tc, faults_buggify_short_writes);
     suite_add_tcase(s, tc);
