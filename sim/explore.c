@@ -236,8 +236,9 @@ static void greedy(struct weft__campaign *c, uint64_t seed,
 }
 
 /* Greedy: drops each choice of the failing schedule (or of its faults:
- * start_pairs) in turn, from the last, keeping every drop after which the run still fails the same way;
- * then, if preemptions are left, a bounded search for fewer. The result
+ * start_pairs) in turn, from the last, keeping every drop after which
+ * the run still fails the same way; then, if preemptions are left, a
+ * bounded search for fewer. The result
  * is the string of the last failing run's own log. */
 static void shrink(struct weft__campaign *c, uint64_t seed,
                    weft_explore_failure *f) {

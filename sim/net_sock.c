@@ -200,8 +200,11 @@ struct net_sock *weft__sock_enqueue(struct weft__net *net, struct net_sock *l,
     s->side = 1;
     s->connected = true;
     c->end[1] = s;
-    if (l->qtail) l->qtail->qnext = s;
-    else l->qhead = s;
+    if (l->qtail) {
+        l->qtail->qnext = s;
+    } else {
+        l->qhead = s;
+    }
     l->qtail = s;
     l->nq++;
     weft__sock_notify(net, l, WEFT__IO_READ);

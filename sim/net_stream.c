@@ -92,8 +92,11 @@ void weft__conn_maybe_free(struct weft__net *net, struct net_conn *c) {
     if (c->end[0] || c->end[1] || c->pipe[0].head || c->pipe[1].head) return;
     weft__pipe_flush(net, &c->pipe[0]);
     weft__pipe_flush(net, &c->pipe[1]);
-    if (c->prev) c->prev->next = c->next;
-    else net->conns = c->next;
+    if (c->prev) {
+        c->prev->next = c->next;
+    } else {
+        net->conns = c->next;
+    }
     if (c->next) c->next->prev = c->prev;
     free(c);
 }
@@ -178,8 +181,11 @@ static void arrive(struct weft__net *net, struct net_pipe *p,
             break;
         }
         s->next = NULL;
-        if (p->rtail) p->rtail->next = s;
-        else p->rhead = s;
+        if (p->rtail) {
+            p->rtail->next = s;
+        } else {
+            p->rhead = s;
+        }
         p->rtail = s;
         weft__net_trace_seg(net, WEFT__NET_DELIVER, p->conn->id, s->id,
                             p->src, p->dst, s->len);
@@ -232,8 +238,11 @@ static void deliver_due(struct weft__timer *tm) {
         if (!p->head) p->tail = NULL;
         p->drops = 0;
         p->rto = 0;
-        if (s->kind == SEG_SYN) free(s);
-        else arrive(net, p, s, c->end[1 - p->dir]);
+        if (s->kind == SEG_SYN) {
+            free(s); /* syn_arrived did what it brought */
+        } else {
+            arrive(net, p, s, c->end[1 - p->dir]);
+        }
         if (!p->head) break;
     }
     arm(net, p);

@@ -181,9 +181,13 @@ unsigned model_task_host(const struct model *m, uint32_t id) {
 const char *model_host_name(const struct model *m, unsigned host, char *buf,
                             size_t n) {
     const char *text = host < MODEL_MAX_HOSTS ? m->host_text[host] : NULL;
-    if (host == 0) snprintf(buf, n, "local");
-    else if (!text) snprintf(buf, n, "host %u", host);
-    else snprintf(buf, n, "%.*s", (int)strcspn(text, " "), text);
+    if (host == 0) {
+        snprintf(buf, n, "local");
+    } else if (!text) {
+        snprintf(buf, n, "host %u", host);
+    } else {
+        snprintf(buf, n, "%.*s", (int)strcspn(text, " "), text);
+    }
     return buf;
 }
 

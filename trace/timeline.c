@@ -47,23 +47,44 @@ static void net_label(const struct model *m, const struct trace_event *e,
                       char *buf, size_t n) {
     char a[48], b[48];
     model_host_name(m, e->aux, a, sizeof a);
-    if (e->line == UINT32_MAX) snprintf(b, sizeof b, "(no host)");
-    else model_host_name(m, e->line, b, sizeof b);
+    if (e->line == UINT32_MAX) {
+        snprintf(b, sizeof b, "(no host)");
+    } else {
+        model_host_name(m, e->line, b, sizeof b);
+    }
     unsigned len = (unsigned)((uint64_t)e->value >> 32);
     const char *s = trace_str(m->tf, e->str);
     switch (e->kind) {
-    case WEFT_EV_NET_SEND: snprintf(buf, n, "send %u B\n-> %s", len, b); break;
+    case WEFT_EV_NET_SEND:
+        snprintf(buf, n, "send %u B\n-> %s", len, b);
+        break;
     case WEFT_EV_NET_DELIVER:
         snprintf(buf, n, "deliver %u B\nfrom %s", len, a);
         break;
-    case WEFT_EV_NET_DROP: snprintf(buf, n, "drop\nfrom %s", a); break;
-    case WEFT_EV_NET_CONNECT: snprintf(buf, n, "connect\n-> %s", b); break;
-    case WEFT_EV_NET_ACCEPT: snprintf(buf, n, "accept\nfrom %s", a); break;
-    case WEFT_EV_NET_RESET: snprintf(buf, n, "reset\n%s-%s", a, b); break;
-    case WEFT_EV_NET_HOST: snprintf(buf, n, "host %s", a); break;
-    case WEFT_EV_HOST_CRASH: snprintf(buf, n, "CRASH %s", a); break;
-    case WEFT_EV_HOST_RESTART: snprintf(buf, n, "restart %s", a); break;
-    default: snprintf(buf, n, "%s\n%s", trace_kind_name(e->kind), s); break;
+    case WEFT_EV_NET_DROP:
+        snprintf(buf, n, "drop\nfrom %s", a);
+        break;
+    case WEFT_EV_NET_CONNECT:
+        snprintf(buf, n, "connect\n-> %s", b);
+        break;
+    case WEFT_EV_NET_ACCEPT:
+        snprintf(buf, n, "accept\nfrom %s", a);
+        break;
+    case WEFT_EV_NET_RESET:
+        snprintf(buf, n, "reset\n%s-%s", a, b);
+        break;
+    case WEFT_EV_NET_HOST:
+        snprintf(buf, n, "host %s", a);
+        break;
+    case WEFT_EV_HOST_CRASH:
+        snprintf(buf, n, "CRASH %s", a);
+        break;
+    case WEFT_EV_HOST_RESTART:
+        snprintf(buf, n, "restart %s", a);
+        break;
+    default: /* the faults between host sets */
+        snprintf(buf, n, "%s\n%s", trace_kind_name(e->kind), s);
+        break;
     }
 }
 
