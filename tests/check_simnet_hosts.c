@@ -428,7 +428,11 @@ static int bad_input_body(void *arg) {
     ck_assert_int_eq(made, WEFT_SIM_MAX_HOSTS - 2);
     weft_group_join(&g);
     weft_group_destroy(&g);
+    return 0;
+}
 
+static int bad_fault_and_socket_body(void *arg) {
+    (void)arg;
     ck_assert_int_eq(weft_sim_partition("local", "nosuch", false), -ENOENT);
     ck_assert_int_eq(weft_sim_partition("local", "", false), -EINVAL);
     ck_assert_int_eq(weft_sim_crash("local"), -EINVAL);
@@ -460,6 +464,7 @@ static int bad_input_body(void *arg) {
 START_TEST(hosts_bad_input) {
     struct disk d;
     in_world(1, bad_input_body, &d);
+    in_world(1, bad_fault_and_socket_body, &d);
 }
 END_TEST
 
