@@ -94,6 +94,28 @@ START_TEST(faults_off_never_fail) {
 }
 END_TEST
 
+/* WEFT_SIM_FAULTS turns them on for a program that does not ask; a bad
+ * value is said once and ignored. */
+START_TEST(faults_from_the_environment) {
+    setenv("WEFT_SIM_FAULTS", "partition,clog,spike/500", 1);
+    int failed = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        failed += run_sim(seed, client_main, NULL) != 0;
+    }
+    ck_assert_int_gt(failed, 0);
+    setenv("WEFT_SIM_FAULTS", "flood", 1);
+    char err[512];
+    weft_config cfg;
+    weft_config_init(&cfg);
+    cfg.backend = WEFT_BACKEND_SIM;
+    cfg.seed = 1;
+    ck_assert_int_eq(run_capturing(&cfg, client_main, NULL, err, sizeof err),
+                     0);
+    ck_assert_ptr_nonnull(strstr(err, "WEFT_SIM_FAULTS=flood ignored"));
+    unsetenv("WEFT_SIM_FAULTS");
+}
+END_TEST
+
 static char some_faults[] = "partition,crash,reset/500";
 static char partitions[] = "partition/500";
 
@@ -264,6 +286,7 @@ int main(void) {
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, faults_off_never_fail);
     tcase_add_test(tc, faults_on_some_seeds_fail_each_the_same);
+    tcase_add_test(tc, faults_from_the_environment);
     tcase_add_test(tc, faults_found_shrunk_replayed);
     tcase_add_test(tc, faults_long_run_shrinks_to_its_faults);
     tcase_add_test(tc, faults_pairs_parse);
