@@ -8,7 +8,7 @@ BENCH_CFLAGS = $(WEFT_CFLAGS) -O2
 BENCH_HARNESS = bench/harness.c bench/harness.h bench/workloads.c \
 	bench/workloads.h
 BENCH_PROGS = bench/tasks bench/sync bench/ctx bench/memory bench/io \
-	bench/explore_runs
+	bench/explore_runs bench/net
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 
 # Through the public API and the shared library, as an application uses it.
@@ -27,6 +27,11 @@ bench_io_SOURCES = bench/io.c examples/echo_server.c \
 bench_io_CFLAGS = $(BENCH_CFLAGS)
 bench_io_LDADD = libweft.la
 bench_io_LDFLAGS = -no-install
+
+bench_net_SOURCES = bench/net.c $(BENCH_HARNESS)
+bench_net_CFLAGS = $(BENCH_CFLAGS)
+bench_net_LDADD = libweft.la
+bench_net_LDFLAGS = -no-install
 
 bench_memory_SOURCES = bench/memory.c $(BENCH_HARNESS)
 bench_memory_CFLAGS = $(BENCH_CFLAGS)

@@ -82,5 +82,6 @@ done
 echo
 echo "exploration runs (3 tasks, about 100 schedule points each):"
 run "$build/bench/explore_runs"
+run "$build/bench/net"
 run "$build/bench/trace"
 exit $status

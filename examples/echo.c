@@ -8,7 +8,10 @@
  *   ./examples/echo --client PORT TEXT # sends TEXT, prints the echo
  *   ./examples/echo --idle PORT        # sends nothing, waits for close
  *
- * Under WEFT_BACKEND=sim the I/O calls return -ENOTSUP (docs/IO.md). */
+ * Under WEFT_BACKEND=sim it listens on the simulated network
+ * (docs/NETWORK.md), which has no signals: weft_signal_wait returns
+ * -ENOTSUP and the server stops at once. tests/check_simnet.c serves
+ * clients with the same echo server under sim. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /* sim/backend_sim.c: the simulator backend. A virtual clock that only
  * moves when no task can run (it jumps to the next timer, trio's
  * autojump), and a strategy that makes every scheduling choice (next
- * task, timer ties, run_sync delays) from the run's seed, each appended
+ * task, timer ties, run_sync delays, the network's latencies and
+ * faults) from the run's seed, each appended
  * to the run's decision log. Nothing here reads the real clock or real
  * randomness; weft_random is a stream of its own. */
 #include "config.h"
@@ -15,6 +16,7 @@
 #include "buggify.h"
 #include "conf.h"
 #include "decision.h"
+#include "net.h"
 #include "prng.h"
 #include "report.h"
 #include "sched.h"
@@ -29,7 +31,8 @@ struct sim_state {
     const char *spec;               /* the strategy string (borrowed) */
     struct weft__run_report *report; /* borrowed: the explorer's, or NULL */
     uint64_t nchoices;              /* choices made so far */
-    bool io_warned;                 /* the -ENOTSUP of I/O was explained */
+    uint64_t nfaults;               /* fault choices among them */
+    struct weft__net *net;          /* owned: the network, on demand */
 };
 
 static struct sim_state *state_of(struct weft__rt *rt) {
@@ -71,6 +74,7 @@ static int sim_init(struct weft__rt *rt, const weft_config *cfg) {
 
 static void sim_fini(struct weft__rt *rt) {
     struct sim_state *s = state_of(rt);
+    if (s->net) weft__net_free(s->net);
     s->strategy->fini(s->strategy_run);
     weft__buggify_end();
     free(s);
@@ -81,21 +85,40 @@ static weft_time sim_now(struct weft__rt *rt) { return state_of(rt)->now; }
 /* Asks the strategy and logs the answer (when an explorer listens). */
 static size_t decide(struct sim_state *s, struct weft__choice *c) {
     c->step = s->nchoices++;
+    if (c->kind == WEFT__CHOICE_FAULT) c->fstep = s->nfaults++;
     size_t k = s->strategy->choose(s->strategy_run, c);
     weft__assert(k < c->n);
+    /* A network or fault choice off its calm default counts as a
+     * preemption does: dfs:B bounds both together, and shrinking seeks
+     * the fewest of both. */
+    bool counted = (c->kind == WEFT__CHOICE_TASK && c->stay < c->n) ||
+                   c->kind == WEFT__CHOICE_NET ||
+                   c->kind == WEFT__CHOICE_FAULT;
     struct weft__decision d = {
         .n = (uint32_t)c->n,
         .pick = (uint32_t)k,
         .base = (uint32_t)weft__choice_default(c),
         .kind = (uint8_t)c->kind,
-        .stay = c->kind == WEFT__CHOICE_TASK && c->stay < c->n,
-        .preempt = c->kind == WEFT__CHOICE_TASK && c->stay < c->n &&
-                   k != c->stay,
+        .stay = counted,
+        .preempt = counted && k != weft__choice_default(c),
     };
     if (s->report && !weft__dlog_push(&s->report->log, &d)) {
         s->report->log_lost = true;
     }
     return k;
+}
+
+size_t weft__sim_decide(struct weft__rt *rt, int kind, size_t n) {
+    struct weft__choice c = {.kind = (enum weft__choice_kind)kind, .n = n,
+                             .stay = n};
+    return decide(state_of(rt), &c);
+}
+
+struct weft__net *weft__net_get(struct weft__rt *rt) {
+    if (rt->backend != &weft__backend_sim) return NULL;
+    struct sim_state *s = state_of(rt);
+    if (!s->net) s->net = weft__net_new(rt);
+    return s->net;
 }
 
 static uint64_t runq_id(const struct weft__choice *c, size_t i) {
@@ -175,26 +198,6 @@ static int sim_check_config(const char *key, const char *name,
     return weft__config_refuse(name, value, true, weft__strategy_names());
 }
 
-/* Until the simulated network exists, nothing under sim touches a real
- * fd: a watcher cannot start. Said once per run. */
-static int sim_io_start(struct weft__rt *rt, struct weft__io *w) {
-    (void)w;
-    struct sim_state *s = state_of(rt);
-    if (!s->io_warned) {
-        s->io_warned = true;
-        fprintf(stderr, "weft: I/O on file descriptors is not simulated yet: "
-                        "under WEFT_BACKEND=sim weft_fd_wait, weft_read, "
-                        "weft_write, weft_tcp_* and weft_signal_wait return "
-                        "-ENOTSUP (docs/IO.md)\n");
-    }
-    return -ENOTSUP;
-}
-
-static void sim_io_stop(struct weft__rt *rt, struct weft__io *w) {
-    (void)rt;
-    (void)w;
-}
-
 static void sim_run_end(struct weft__rt *rt, int rc) {
     struct sim_state *s = state_of(rt);
     struct weft__run_report *r = s->report;
@@ -229,11 +232,12 @@ const struct weft__backend_ops weft__backend_sim = {
     .wait_external = sim_wait_external,
     .wake_from_thread = sim_wake_from_thread,
     .offload = sim_offload,
-    .io_start = sim_io_start,
-    .io_stop = sim_io_stop,
+    .io_start = weft__net_io_start,
+    .io_stop = weft__net_io_stop,
     .timer_tie = sim_timer_tie,
     .run_end = sim_run_end,
     .before_run = weft__serve,
     .random_seed = sim_random_seed,
     .sched_points = true,
+    .sock = &weft__sock_sim,
 };

@@ -77,17 +77,22 @@ static int read_number(const char **s, uint64_t *out) {
     return 0;
 }
 
-/* Reads "step.offset" at *s into pr, after the pair before it (prev, or
- * NULL for the first). 0 or -EINVAL. */
-static int read_pair(const char **s, const struct weft__sched_pair *prev,
+/* Reads "step.offset" or "fstep.offset" at *s into pr, after the pairs
+ * before it (last[0]: the last step pair, last[1]: the last fault pair,
+ * NULL: none yet). 0 or -EINVAL. */
+static int read_pair(const char **s, const struct weft__sched_pair *last[2],
                      struct weft__sched_pair *pr) {
     uint64_t step, off;
+    pr->fault = **s == 'f';
+    *s += pr->fault;
     if (read_number(s, &step) || **s != '.') return -EINVAL;
     (*s)++;
     if (read_number(s, &off) || off == 0 || off > UINT32_MAX) return -EINVAL;
+    const struct weft__sched_pair *prev = last[pr->fault];
     if (prev && step <= prev->step) return -EINVAL;
     pr->step = step;
     pr->offset = (uint32_t)off;
+    last[pr->fault] = pr;
     return 0;
 }
 
@@ -98,8 +103,9 @@ int weft__sched_parse(const char *s, struct weft__sched_pair **pairs,
     struct weft__sched_pair *v = calloc(cap, sizeof *v);
     if (!v) return -ENOMEM;
     size_t k = 0;
+    const struct weft__sched_pair *last[2] = {NULL, NULL};
     while (*s) {
-        if (read_pair(&s, k ? &v[k - 1] : NULL, &v[k]) ||
+        if (read_pair(&s, last, &v[k]) ||
             (*s && (*s++ != ',' || !*s))) {
             free(v);
             return -EINVAL;

@@ -7,7 +7,11 @@
  * lists only the entries that left the default, as "step.offset" pairs
  * joined by commas ("12.1,40.2"): offset is counted from the default
  * option, modulo n. Every other entry, and every entry past the list,
- * takes the default. A schedule with few preemptions is a short string. */
+ * takes the default. A schedule with few preemptions is a short string.
+ * A pair written "fK.offset" names the K-th fault choice of the run
+ * (the simulated network's, counted from 0 among them alone): a
+ * schedule of faults only keeps its meaning when the choices around them
+ * change, which is what shrinking a network run needs. */
 #ifndef WEFT_DECISION_H
 #define WEFT_DECISION_H
 
@@ -20,8 +24,9 @@ struct weft__decision {
     uint32_t pick; /* the option taken, < n */
     uint32_t base; /* the default option: the yielding task, else 0 */
     uint8_t kind;  /* enum weft__choice_kind */
-    bool stay;     /* base is the running task, still runnable: any
-                      other pick is a preemption */
+    bool stay;     /* base is the running task, still runnable, or the
+                      choice is the network's (calm at 0): any other
+                      pick counts as a preemption */
     bool preempt;  /* stay and pick != base */
 };
 
@@ -58,12 +63,14 @@ int weft__dlog_format(const struct weft__dlog *log, size_t upto, char *buf,
 
 /* One "step.offset" pair of a schedule string. */
 struct weft__sched_pair {
-    uint64_t step;
+    uint64_t step;  /* fault: the index among the fault choices */
     uint32_t offset;
+    bool fault;     /* written "f<step>.<offset>" */
 };
 
 /* Parses a schedule string into pairs (owned by the caller, free()),
- * steps strictly increasing and offsets >= 1. 0, -EINVAL, -ENOMEM. */
+ * steps strictly increasing (among the pairs of each kind) and offsets
+ * >= 1. 0, -EINVAL, -ENOMEM. */
 int weft__sched_parse(const char *s, struct weft__sched_pair **pairs,
                       size_t *npairs);
 

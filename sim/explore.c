@@ -120,8 +120,8 @@ static int format_pairs(const struct weft__sched_pair *v, size_t n,
     size_t len = (size_t)snprintf(buf, cap, "replay:");
     for (size_t i = 0; i < n; i++) {
         if (i == skip) continue;
-        int w = snprintf(buf + len, cap - len, "%s%llu.%u",
-                         buf[len - 1] == ':' ? "" : ",",
+        int w = snprintf(buf + len, cap - len, "%s%s%llu.%u",
+                         buf[len - 1] == ':' ? "" : ",", v[i].fault ? "f" : "",
                          (unsigned long long)v[i].step, (unsigned)v[i].offset);
         if (w < 0 || (size_t)w >= cap - len) return -ENOSPC;
         len += (size_t)w;
@@ -176,19 +176,50 @@ static void search_fewer(struct weft__campaign *c, uint64_t seed,
     dfs->campaign_fini(camp);
 }
 
+/* The pairs of log's entries off their default into v (room for
+ * log->n): every entry by its step, or (faults) the fault entries alone
+ * by their index among the fault entries. */
+static size_t pairs_of(const struct weft__dlog *log, bool faults,
+                       struct weft__sched_pair *v) {
+    size_t n = 0, nf = 0;
+    for (size_t i = 0; i < log->n; i++) {
+        bool fault = log->d[i].kind == WEFT__CHOICE_FAULT;
+        uint32_t off = weft__decision_offset(&log->d[i]);
+        if (off && (!faults || fault)) {
+            v[n++] = (struct weft__sched_pair){faults ? nf : i, off, faults};
+        }
+        nf += fault;
+    }
+    return n;
+}
+
+/* The pairs to shrink from (owned by the caller), spec their string, a
+ * run of which fails as kind: the failing run's whole schedule when it
+ * fits in a strategy string; else (a simulated network's many
+ * latencies) its fault choices alone, by fault index, so that the
+ * choices dropped around them do not move them. NULL: neither fits and
+ * fails. */
+static struct weft__sched_pair *start_pairs(struct weft__campaign *c,
+                                            uint64_t seed, weft_failure kind,
+                                            char *spec, size_t *n) {
+    const struct weft__dlog *log = &c->report.log;
+    struct weft__sched_pair *v = malloc((log->n + 1) * sizeof *v);
+    for (int faults = 0; v && faults < 2; faults++) {
+        *n = pairs_of(log, faults, v);
+        if (format_pairs(v, *n, *n, spec, WEFT__SPEC_MAX)) continue;
+        if (still_fails(c, seed, spec, kind)) return v;
+    }
+    free(v);
+    return NULL;
+}
+
 /* Drops the choices of f's schedule one at a time (see shrink). */
 static void greedy(struct weft__campaign *c, uint64_t seed,
                    weft_explore_failure *f) {
     char spec[WEFT__SPEC_MAX];
-    struct weft__sched_pair *v;
     size_t n;
-    memcpy(spec, "replay:", 8);
-    if (weft__dlog_format(&c->report.log, c->report.log.n, spec + 7,
-                          sizeof spec - 7) ||
-        weft__sched_parse(spec + 7, &v, &n)) {
-        return; /* too long to write: nothing to offer */
-    }
-    if (!still_fails(c, seed, spec, f->kind)) goto out;
+    struct weft__sched_pair *v = start_pairs(c, seed, f->kind, spec, &n);
+    if (!v) return; /* nothing short enough fails: nothing to offer */
     size_t trials = 0;
     for (size_t i = n; i-- > 0 && trials < SHRINK_TRIALS; trials++) {
         char next[WEFT__SPEC_MAX];
@@ -201,13 +232,13 @@ static void greedy(struct weft__campaign *c, uint64_t seed,
         still_fails(c, seed, spec, f->kind)) {
         take_shrunk(c, f);
     }
-out:
     free(v);
 }
 
-/* Greedy: drops each choice of the failing schedule in turn, from the
- * last, keeping every drop after which the run still fails the same way;
- * then, if preemptions are left, a bounded search for fewer. The result
+/* Greedy: drops each choice of the failing schedule (or of its faults:
+ * start_pairs) in turn, from the last, keeping every drop after which
+ * the run still fails the same way; then, if preemptions are left, a
+ * bounded search for fewer. The result
  * is the string of the last failing run's own log. */
 static void shrink(struct weft__campaign *c, uint64_t seed,
                    weft_explore_failure *f) {

@@ -4,8 +4,9 @@
  * A strategy makes every choice of a sim run through one call, choose:
  * which runnable task goes next (it sees their ids, oldest first, and
  * how the task that ran last left the CPU), which of the timers due at
- * the same instant fires first, and which of a few virtual delays a
- * run_sync job takes. Every answer is appended to the run's decision
+ * the same instant fires first, which of a few virtual delays a
+ * run_sync job takes, and the simulated network's latencies, splits and
+ * faults (docs/NETWORK.md). Every answer is appended to the run's decision
  * log (sim/decision.h), which replay follows and DFS enumerates.
  *
  * A strategy has two halves. The run half (init, choose, fini) lives for
@@ -28,7 +29,9 @@ struct weft__dlog;
 #define WEFT_CHOICE_MAP(X)                                                   \
     X(TASK, "task")   /* the runnable task to run next */                    \
     X(TIMER, "timer") /* which of n timers due at one instant fires first */ \
-    X(DELAY, "delay") /* a run_sync completion delay, one of n */
+    X(DELAY, "delay") /* a run_sync completion delay, one of n */       \
+    X(NET, "net")     /* a network latency or segment split (sim/net*) */  \
+    X(FAULT, "fault") /* a seed-chosen network fault, 0: none */
 
 enum weft__choice_kind {
 #define ENUM(id, name) WEFT__CHOICE_##id,
@@ -64,6 +67,8 @@ struct weft__choice {
                               runnable (POINT, YIELD: the choice that is
                               no preemption); else n */
     uint64_t step;         /* index of this choice in the run's log */
+    uint64_t fstep;        /* FAULT: its index among the run's fault
+                              choices (sim/decision.h, "f" pairs) */
 };
 
 struct weft__strategy_ops {

@@ -3,19 +3,27 @@
  * that many places after the default, everywhere else the default (the
  * running task when it is still runnable, else the oldest). So the empty
  * schedule "replay:" is the run without preemptions, and a failure's
- * string reproduces it with the seed (weft_random's stream) it had. */
+ * string reproduces it with the seed (weft_random's stream) it had. A
+ * fault pair ("f3.1") names a fault choice by its index among them. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "decision.h"
 #include "strategy.h"
 
-struct replay_state {
-    struct weft__sched_pair *pairs; /* owned */
-    size_t npairs;
+/* The pairs of one kind (sim/decision.h): by step, or by fault index. */
+struct pair_list {
+    struct weft__sched_pair *v;
+    size_t n;
     size_t next; /* first pair not yet reached */
+};
+
+struct replay_state {
+    struct weft__sched_pair *pairs; /* owned: both lists point into it */
+    struct pair_list steps, faults;
 };
 
 static int replay_init(void **state, uint64_t seed, const char *params) {
@@ -23,22 +31,46 @@ static int replay_init(void **state, uint64_t seed, const char *params) {
     if (!params) return -EINVAL;
     struct replay_state *r = calloc(1, sizeof *r);
     if (!r) return -ENOMEM;
-    int rc = weft__sched_parse(params, &r->pairs, &r->npairs);
+    size_t n;
+    int rc = weft__sched_parse(params, &r->pairs, &n);
     if (rc) {
         free(r);
         return rc;
     }
+    /* Step pairs first, fault pairs after, each in their order. */
+    size_t k = 0;
+    for (size_t pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            if (r->pairs[i].fault != (pass == 1)) continue;
+            struct weft__sched_pair p = r->pairs[i];
+            memmove(&r->pairs[k + 1], &r->pairs[k], (i - k) * sizeof p);
+            r->pairs[k++] = p;
+        }
+        if (pass == 0) r->steps = (struct pair_list){r->pairs, k, 0};
+    }
+    r->faults = (struct pair_list){r->pairs + r->steps.n, n - r->steps.n, 0};
     *state = r;
     return 0;
+}
+
+/* The offset of the pair of l at step, when it is the next one. */
+static bool take(struct pair_list *l, uint64_t step, uint32_t *offset) {
+    if (l->next == l->n || l->v[l->next].step != step) return false;
+    *offset = l->v[l->next++].offset;
+    return true;
 }
 
 static size_t replay_choose(void *state, const struct weft__choice *c) {
     struct replay_state *r = state;
     size_t base = weft__choice_default(c);
-    if (r->next == r->npairs || r->pairs[r->next].step != c->step) {
-        return base;
+    uint32_t off = 0, foff = 0;
+    bool hit = take(&r->steps, c->step, &off);
+    if (c->kind == WEFT__CHOICE_FAULT && take(&r->faults, c->fstep, &foff) &&
+        !hit) {
+        off = foff;
+        hit = true;
     }
-    return (base + r->pairs[r->next++].offset) % c->n;
+    return hit ? (base + off) % c->n : base;
 }
 
 static void replay_fini(void *state) {

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "weft/runtime.h"
 
@@ -36,6 +37,44 @@ struct weft__io {
     unsigned events; /* wanted: WEFT__IO_READ | WEFT__IO_WRITE */
     bool started;    /* the backend watches it (the backend's to set) */
     void (*cb)(struct weft__rt *rt, struct weft__io *w, unsigned revents);
+};
+
+struct sockaddr_storage;
+
+/* The socket half of the I/O layer: everything src/io/ would otherwise
+ * ask the kernel. Calls never block: -EAGAIN means "park on the fd's
+ * watcher and try again". Results are as the syscalls' (fd numbers,
+ * byte counts) or -errno. real: src/io/sock_real.c (the syscalls);
+ * sim: sim/net_sock.c (the simulated network, docs/NETWORK.md). */
+struct weft__sock_ops {
+    int fd_base;   /* the lowest fd number the backend makes (sim: far
+                      above any real fd, so the two never meet) */
+    bool external; /* a parked fd waiter waits for the outside world:
+                      the loop must poll, never call it a deadlock (real);
+                      under sim every event is a timer */
+    /* fd, not made by weft, is about to be watched: made non-blocking. */
+    int (*adopt)(struct weft__rt *rt, int fd);
+    /* The events of WEFT__IO_READ|WRITE ready now (a level), or -errno. */
+    int (*level)(struct weft__rt *rt, int fd, unsigned events);
+    ssize_t (*read)(struct weft__rt *rt, int fd, void *buf, size_t n);
+    /* *not_socket: the fd is not a socket (real: send(2) said ENOTSOCK
+     * once, write(2) from then on). */
+    ssize_t (*write)(struct weft__rt *rt, int fd, const void *buf, size_t n,
+                     bool *not_socket);
+    /* A new listening socket on ss (port 0: one chosen for it). */
+    int (*listen)(struct weft__rt *rt, const struct sockaddr_storage *ss,
+                  int backlog);
+    /* A connection from the listener's queue, or -EAGAIN. */
+    int (*accept)(struct weft__rt *rt, int lfd);
+    /* A new socket connecting to ss; *pending: the outcome comes later,
+     * when the socket is writable, through connect_result. */
+    int (*connect)(struct weft__rt *rt, const struct sockaddr_storage *ss,
+                   bool *pending);
+    /* 0 once connected, or the connect's error. */
+    int (*connect_result)(struct weft__rt *rt, int fd);
+    int (*close)(struct weft__rt *rt, int fd);
+    /* The local port of a socket. */
+    int (*port)(struct weft__rt *rt, int fd);
 };
 
 struct weft__backend_ops {
@@ -85,8 +124,9 @@ struct weft__backend_ops {
     void (*offload_drain)(struct weft__rt *rt);
     /* Starts watching w->fd for w->events, or changes the events of a
      * started watcher. 0, or -errno (the fd cannot be watched: -EPERM for
-     * a regular file, -EBADF). sim: -ENOTSUP, with a message, until the
-     * simulated network exists; no real fd is touched. */
+     * a regular file, -EBADF). sim: the fd is a simulated socket, whose
+     * changes call w->cb; a real fd is -ENOTSUP, with a message, and is
+     * never touched. */
     int (*io_start)(struct weft__rt *rt, struct weft__io *w);
     /* Stops watching w (before its fd is closed); no-op if not started. */
     void (*io_stop)(struct weft__rt *rt, struct weft__io *w);
@@ -105,9 +145,12 @@ struct weft__backend_ops {
     uint64_t (*random_seed)(struct weft__rt *rt);
     /* Whether weft_sched_point is a schedule point (sim) or free (real). */
     bool sched_points;
+    /* The sockets under src/io/. */
+    const struct weft__sock_ops *sock;
 };
 
 extern const struct weft__backend_ops weft__backend_epoll;
+extern const struct weft__sock_ops weft__sock_real;
 extern const struct weft__backend_ops weft__backend_sim;
 
 /* The backend WEFT_BACKEND_<id> (weft/runtime.h), NULL when it is not

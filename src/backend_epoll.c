@@ -226,4 +226,5 @@ const struct weft__backend_ops weft__backend_epoll = {
     .io_stop = epoll_io_stop,
     .random_seed = epoll_random_seed,
     .sched_points = false,
+    .sock = &weft__sock_real,
 };

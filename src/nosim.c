@@ -6,6 +6,7 @@
  * WEFT_COVER marks count nothing. Compiled only when WEFT_SIM is 0. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,76 @@ int weft_fuzz_one(const uint8_t *data, size_t size, int (*main_fn)(void *),
     fprintf(stderr, "weft_fuzz_one: the simulator is not in this build of "
                     "weft: it was configured with --disable-sim\n");
     abort();
+}
+
+/* The simulated network: there is none without the simulator. */
+int weft_sim_host_spawn(weft_group *g, const char *name, const char *addr,
+                        int (*main)(void *), void *durable) {
+    (void)g;
+    (void)name;
+    (void)addr;
+    (void)main;
+    (void)durable;
+    return -ENOTSUP;
+}
+
+const char *weft_sim_host_name(void) { return NULL; }
+
+int weft_sim_partition(const char *from, const char *to, bool oneway) {
+    (void)from;
+    (void)to;
+    (void)oneway;
+    return -ENOTSUP;
+}
+
+int weft_sim_heal(const char *from, const char *to) {
+    (void)from;
+    (void)to;
+    return -ENOTSUP;
+}
+
+int weft_sim_clog(const char *from, const char *to, weft_time duration) {
+    (void)from;
+    (void)to;
+    (void)duration;
+    return -ENOTSUP;
+}
+
+int weft_sim_spike(const char *from, const char *to, weft_time extra,
+                   weft_time duration) {
+    (void)from;
+    (void)to;
+    (void)extra;
+    (void)duration;
+    return -ENOTSUP;
+}
+
+int weft_sim_latency(const char *from, const char *to, weft_time min,
+                     weft_time max) {
+    (void)from;
+    (void)to;
+    (void)min;
+    (void)max;
+    return -ENOTSUP;
+}
+
+int weft_sim_reset(const char *a, const char *b) {
+    (void)a;
+    (void)b;
+    return -ENOTSUP;
+}
+
+int weft_sim_crash(const char *host) {
+    (void)host;
+    return -ENOTSUP;
+}
+
+int weft_sim_restart(const char *host) {
+    (void)host;
+    return -ENOTSUP;
+}
+
+int weft_sim_faults(const char *spec) {
+    (void)spec;
+    return -ENOTSUP;
 }

@@ -75,6 +75,8 @@ struct weft__task {
     struct weft__task_leaks leaks; /* objects it created, still tracked */
     const char *resumed_from;    /* slow-task report: what it last waited
                                     on (src/slow.c); NULL: its start */
+    void *host;                  /* weak: its simulated host (sim/net.h),
+                                    inherited at spawn; NULL: none */
     struct weft__stack stack;    /* where this task lives */
     uintptr_t site;              /* where it last left the CPU: a code
                                     address (schedule coverage) */

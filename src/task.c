@@ -100,6 +100,7 @@ static int spawn_into(weft_group *g, const char *name, weft_scope *parent_scope,
     rc = task_alloc(rt, name, &t);
     if (rc) return rc;
     t->group = g;
+    t->host = rt->current ? rt->current->host : NULL;
     weft__scope_link(&t->base, parent_scope, t);
     t->base.flags = WEFT__SCOPE_BASE;
     t->scope_top = &t->base;

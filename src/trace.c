@@ -208,7 +208,7 @@ __attribute__((always_inline)) static inline void emit(struct weft__rt *rt,
         mask |= WEFT_TRACE_F_STR;
         p = put_uvarint(p, r->str);
     }
-    if (r->file != WEFT_TRACE_NONE) {
+    if (r->file != WEFT_TRACE_NONE || r->line) {
         mask |= WEFT_TRACE_F_SITE;
         p = put_uvarint(p, r->file);
         p = put_uvarint(p, r->line);
@@ -499,6 +499,20 @@ void weft__trace_waits_rec(struct weft__rt *rt, const struct weft__task *t,
     r.obj = obj;
     r.str = intern_static(tr, q ? q->kind : "nothing");
     r.value = (int64_t)holder;
+    emit(rt, &r);
+}
+
+/* ---- the simulated network ---- */
+
+void weft__trace_net_rec(struct weft__rt *rt, int kind,
+                         const struct weft__trace_net *n) {
+    stamp(rt); /* from a task or from a delivery timer */
+    struct rec r = REC(kind, current_id(rt));
+    r.aux = n->host;
+    r.obj = n->conn;
+    r.line = (uint32_t)n->to; /* a host, not a line: without a file */
+    r.value = (int64_t)n->value;
+    if (n->text) r.str = intern_text(rt->trace, n->text);
     emit(rt, &r);
 }
 

@@ -149,6 +149,22 @@ static inline void weft__trace_leak(const struct weft_leak_info *li) {
 #define weft__trace_event(rt, kind, value)                                     \
     WEFT__TRACE_IF(rt, weft__trace_event_rec(rt, kind, value))
 
+/* A record of the simulated network (sim/net_trace.c): the fields as
+ * docs/TRACE-FORMAT.md "Network" gives them per kind. */
+struct weft__trace_net {
+    uint16_t host;     /* aux: the host (a segment's source) */
+    uint32_t conn;     /* obj: the connection, 0 for none */
+    int32_t to;        /* line: a segment's destination host, -1: none */
+    uint64_t value;
+    const char *text;  /* str: copied, may be NULL */
+};
+void weft__trace_net_rec(struct weft__rt *rt, int kind,
+                         const struct weft__trace_net *n);
+static inline void weft__trace_net(struct weft__rt *rt, int kind,
+                                   const struct weft__trace_net *n) {
+    if (WEFT__TRACING(rt)) weft__trace_net_rec(rt, kind, n);
+}
+
 /* At a deadlock: t waits in q on an object held by task holder (0: none). */
 #define weft__trace_waits(rt, t, q, holder)                                    \
     WEFT__TRACE_IF(rt, weft__trace_waits_rec(rt, t, q, holder))

@@ -82,7 +82,20 @@
     X(DEADLOCK, "deadlock")                                                    \
     X(WAITS_FOR, "waits-for")                                                  \
     X(NOTE, "note")                                                            \
-    X(SCOPE_SHIELDED, "scope-shielded")
+    X(SCOPE_SHIELDED, "scope-shielded")                                        \
+    X(NET_HOST, "net-host")                                                    \
+    X(NET_CONNECT, "net-connect")                                              \
+    X(NET_ACCEPT, "net-accept")                                                \
+    X(NET_SEND, "net-send")                                                    \
+    X(NET_DELIVER, "net-deliver")                                              \
+    X(NET_DROP, "net-drop")                                                    \
+    X(NET_RESET, "net-reset")                                                  \
+    X(NET_PARTITION, "net-partition")                                          \
+    X(NET_HEAL, "net-heal")                                                    \
+    X(NET_CLOG, "net-clog")                                                    \
+    X(NET_SPIKE, "net-spike")                                                  \
+    X(HOST_CRASH, "host-crash")                                                \
+    X(HOST_RESTART, "host-restart")
 
 enum weft_event_kind {
 #define WEFT_EV_ENUM(id, name) WEFT_EV_##id,
@@ -96,6 +109,10 @@ enum weft_event_kind {
 #define WEFT_TRACE_BY_TIMER 1  /* its deadline, or a timer's action */
 #define WEFT_TRACE_BY_THREAD 2 /* a run_sync completion */
 #define WEFT_TRACE_BY_CANCEL 3 /* cancellation of a scope */
+
+/* Network records (docs/TRACE-FORMAT.md "Network"): a host that is none
+ * (an address no host has). */
+#define WEFT_TRACE_NO_HOST 0xffffu
 
 /* SCOPE_ENTER's aux: the scope's flags. */
 #define WEFT_TRACE_SCOPE_SHIELD 0x1

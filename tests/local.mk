@@ -102,3 +102,22 @@ tests_check_fuzz_SOURCES = tests/check_fuzz.c tests/lost_update.c \
 	tests/lost_update.h $(TESTS_HARNESS)
 tests_check_fuzz_CFLAGS = $(TESTS_CFLAGS)
 tests_check_fuzz_LDADD = $(TESTS_LDADD)
+
+# The simulated network (docs/NETWORK.md): loopback for the implicit
+# host, hosts and faults, bad input.
+check_PROGRAMS += tests/check_simnet
+tests_check_simnet_SOURCES = tests/check_simnet.c \
+	examples/echo_server.c examples/echo_server.h $(TESTS_HARNESS)
+tests_check_simnet_CFLAGS = $(TESTS_CFLAGS)
+tests_check_simnet_LDADD = $(TESTS_LDADD)
+
+check_PROGRAMS += tests/check_simnet_hosts
+tests_check_simnet_hosts_SOURCES = tests/check_simnet_hosts.c $(TESTS_HARNESS)
+tests_check_simnet_hosts_CFLAGS = $(TESTS_CFLAGS)
+tests_check_simnet_hosts_LDADD = $(TESTS_LDADD)
+
+check_PROGRAMS += tests/check_simnet_faults
+tests_check_simnet_faults_SOURCES = tests/check_simnet_faults.c \
+	$(TESTS_HARNESS)
+tests_check_simnet_faults_CFLAGS = $(TESTS_CFLAGS)
+tests_check_simnet_faults_LDADD = $(TESTS_LDADD)

@@ -29,6 +29,7 @@ record bank real 0
 record deadlock sim 1
 record many sim 2
 record misuse sim 3
+record net sim 1
 
 for t in "$dir"/*.trace; do
     n=${t%.trace}
@@ -68,6 +69,21 @@ grep -q "trace_programs.c:" "$dir/bank-sim.txt" || say "dump lacks sites"
 grep -q "waits-for.*held by" "$dir/deadlock-sim.txt" ||
     say "dump lacks the deadlock's holders"
 grep -q "misuse" "$dir/misuse-sim.txt" || say "the aborted run lacks its misuse"
+
+# The network: the dump says where segments went and what crashed; the
+# timeline groups lanes by host and draws segments as arrows.
+grep -q "net-deliver .*local -> db1" "$dir/net-sim.txt" ||
+    say "dump lacks the network's deliveries"
+grep -q "host-crash .*db1, incarnation 1" "$dir/net-sim.txt" ||
+    say "dump lacks the crash"
+grep -q 'label="host db1 10.0.0.1"' "$dir/net-sim-timeline.dot" ||
+    say "timeline lacks the host's group of lanes"
+grep -q 'label="db1: network"' "$dir/net-sim-timeline.dot" ||
+    say "timeline lacks the host's network lane"
+grep -q 'color="#00897b"' "$dir/net-sim-timeline.dot" ||
+    say "timeline lacks the arrows of delivered segments"
+grep -q 'color="#c62828", penwidth=1.5, style=dashed' \
+    "$dir/net-sim-timeline.dot" || say "timeline lacks a dropped segment"
 
 # Same seed: diff says the same (0); another seed: differs (1).
 WEFT_BACKEND=sim WEFT_SEED=4 WEFT_TRACE=$dir/again.trace "$progs" bank \

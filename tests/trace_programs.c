@@ -6,7 +6,10 @@
  *   deadlock  two tasks take two locks in opposite orders
  *   misuse    a task releases a lock it does not hold twice, then aborts
  *             (destroying a lock that is held)
- *   many      a few hundred workers, for folding */
+ *   many      a few hundred workers, for folding
+ *   net       a client and a simulated host db1 exchange messages over
+ *             the simulated network; a partition drops a segment, db1
+ *             crashes and restarts (sim only) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,17 +142,58 @@ static int many_main(void *arg) {
     return rc;
 }
 
+static int net_echo(void *arg) {
+    (void)arg;
+    int lfd = weft_tcp_listen(NULL, 7000, 4);
+    int fd = lfd < 0 ? lfd : weft_tcp_accept(lfd);
+    char b;
+    while (fd >= 0 && weft_read(fd, &b, 1) == 1 &&
+           weft_write(fd, &b, 1, NULL) == 0) {
+    }
+    if (fd >= 0) weft_close(fd);
+    if (lfd >= 0) weft_close(lfd);
+    return 0;
+}
+
+static int net_main(void *arg) {
+    (void)arg;
+    weft_group g;
+    weft_group_init(&g);
+    int rc = weft_sim_host_spawn(&g, "db1", "10.0.0.1", net_echo, NULL);
+    weft_sleep(WEFT_MSEC);
+    int fd = rc ? rc : weft_tcp_connect("10.0.0.1", 7000);
+    char b = 'x';
+    for (int i = 0; fd >= 0 && i < 3; i++) {
+        if (i == 1) weft_sim_partition("local", "db1", false);
+        if (i == 2) weft_sim_heal("*", "*");
+        weft_write(fd, &b, 1, NULL);
+        weft_scope s;
+        weft_move_on_after(&s, 400 * WEFT_MSEC);
+        weft_read(fd, &b, 1);
+        weft_scope_exit(&s, 0);
+    }
+    weft_sim_crash("db1");
+    weft_sim_restart("db1");
+    weft_sleep(WEFT_MSEC);
+    if (fd >= 0) weft_close(fd);
+    weft_group_cancel(&g);
+    weft_group_join(&g);
+    weft_group_destroy(&g);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*fn)(void *);
     } progs[] = {{"bank", bank_main}, {"deadlock", deadlock_main},
-                 {"misuse", misuse_main}, {"many", many_main}};
+                 {"misuse", misuse_main}, {"many", many_main},
+                 {"net", net_main}};
     for (size_t i = 0; argc == 2 && i < sizeof progs / sizeof *progs; i++) {
         if (strcmp(argv[1], progs[i].name)) continue;
         int rc = weft_run(NULL, progs[i].fn, NULL);
         return rc == 0 ? 0 : rc == -EDEADLK ? 3 : 1;
     }
-    fprintf(stderr, "usage: trace_programs bank|deadlock|misuse|many\n");
+    fprintf(stderr, "usage: trace_programs bank|deadlock|misuse|many|net\n");
     return 2;
 }

@@ -106,6 +106,10 @@ static void details(const struct model *m, const struct trace_event *e,
     const char *s = trace_str(tf, e->str), *file = trace_str(tf, e->file);
     buf[0] = '\0';
     if (task_details(m, e, buf, n)) return;
+    if (view_net_kind(e->kind)) {
+        view_net_describe(m, e, buf, n);
+        return;
+    }
     switch (e->kind) {
     case WEFT_EV_OBJECT:
         snprintf(buf, n, "%s %u created at %s:%u", s, e->obj, file, e->line);

@@ -6,7 +6,7 @@ TRACE_READER = trace/reader.c trace/reader.h trace/model.c trace/model.h \
 bin_PROGRAMS += trace/weft-trace
 trace_weft_trace_SOURCES = trace/weft-trace.c trace/views.h trace/dump.c \
 	trace/diff.c trace/chrome.c trace/render.c trace/tasks.c \
-	trace/waits.c trace/timeline.c $(TRACE_READER)
+	trace/waits.c trace/timeline.c trace/net.c $(TRACE_READER)
 trace_weft_trace_CFLAGS = $(WEFT_CFLAGS) $(GRAPHVIZ_CFLAGS)
 trace_weft_trace_LDADD = $(GRAPHVIZ_LIBS)
 dist_man_MANS = trace/weft-trace.1

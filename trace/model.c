@@ -160,6 +160,44 @@ static void replay(struct model *m, const struct trace_event *e) {
     }
 }
 
+/* The hosts, from the whole trace (a view may replay only a prefix). */
+static void find_hosts(struct model *m) {
+    const struct trace_file *tf = m->tf;
+    for (size_t i = 0; i < tf->nev; i++) {
+        const struct trace_event *e = &tf->ev[i];
+        if (e->kind < WEFT_EV_NET_HOST) continue;
+        m->net = true;
+        if (e->kind == WEFT_EV_NET_HOST && e->aux < MODEL_MAX_HOSTS) {
+            m->host_text[e->aux] = trace_str(tf, e->str);
+            m->host_super[e->aux] = e->task;
+        }
+    }
+}
+
+unsigned model_task_host(const struct model *m, uint32_t id) {
+    for (size_t hops = 0; id && hops < m->ntasks + 1; hops++) {
+        for (unsigned h = 1; h < MODEL_MAX_HOSTS; h++) {
+            if (m->host_text[h] && m->host_super[h] == id) return h;
+        }
+        const struct m_task *t = model_task(m, id);
+        id = t ? t->parent : 0;
+    }
+    return 0;
+}
+
+const char *model_host_name(const struct model *m, unsigned host, char *buf,
+                            size_t n) {
+    const char *text = host < MODEL_MAX_HOSTS ? m->host_text[host] : NULL;
+    if (host == 0) {
+        snprintf(buf, n, "local");
+    } else if (!text) {
+        snprintf(buf, n, "host %u", host);
+    } else {
+        snprintf(buf, n, "%.*s", (int)strcspn(text, " "), text);
+    }
+    return buf;
+}
+
 int model_build(struct model *m, const struct trace_file *tf, size_t upto) {
     memset(m, 0, sizeof *m);
     m->tf = tf;
@@ -179,6 +217,7 @@ int model_build(struct model *m, const struct trace_file *tf, size_t upto) {
         if (e->kind == WEFT_EV_SCOPE_ENTER) rc = add_scope(m, e);
         if (e->kind == WEFT_EV_OBJECT) rc = add_object(m, i);
     }
+    find_hosts(m);
     for (size_t i = 0; i < upto && i < tf->nev && !rc; i++) {
         replay(m, &tf->ev[i]);
     }

@@ -44,6 +44,8 @@ struct m_object {
     uint32_t scope;      /* a group's scope id */
 };
 
+#define MODEL_MAX_HOSTS 64 /* WEFT_SIM_MAX_HOSTS */
+
 struct model {
     const struct trace_file *tf;
     struct m_task *tasks;
@@ -57,6 +59,10 @@ struct model {
     const struct trace_event **waits_park; /* per task: its last park (what
                                               it waits in, where) */
     bool deadlock;       /* the trace holds a deadlock report */
+    /* The simulated network's hosts (net-host records), by host id. */
+    const char *host_text[MODEL_MAX_HOSTS]; /* "name address", or NULL */
+    uint32_t host_super[MODEL_MAX_HOSTS];   /* its supervisor task */
+    bool net;            /* the trace has network records */
 };
 
 /* Builds m from tf (borrowed), replaying events [0, upto): 0 or -ENOMEM. */
@@ -70,6 +76,13 @@ struct m_object *model_object(const struct model *m, uint32_t id);
 /* "name#id" of a task into buf. */
 const char *model_task_label(const struct model *m, uint32_t id, char *buf,
                              size_t n);
+
+/* The simulated host task id belongs to: the host whose supervisor it
+ * descends from, else 0 (the implicit host). */
+unsigned model_task_host(const struct model *m, uint32_t id);
+/* A host's name into buf ("local" for 0). */
+const char *model_host_name(const struct model *m, unsigned host, char *buf,
+                            size_t n);
 
 /* Whether task u holds object o at the replayed point. */
 bool model_holds(const struct m_task *u, const struct m_object *o);

@@ -6,7 +6,11 @@
  * woke, coloured by what woke it. Positions are computed here and pinned,
  * so Graphviz (neato) only routes the arrows. Repeats of one event in a
  * lane fold into one box "x N"; past o->max_nodes columns the picture
- * stops and says where, to be narrowed with --from/--to/--task. */
+ * stops and says where, to be narrowed with --from/--to/--task.
+ * A trace of the simulated network groups the lanes by host (a header,
+ * the host's network lane where segments arrive, then its tasks), and
+ * draws each segment as an arrow from the box of its send to the box of
+ * its delivery (teal) or drop (red, dashed). */
 #include "config.h"
 
 #include <inttypes.h>
@@ -38,12 +42,62 @@ static const char *cause_colour(uint16_t cause) {
     return cause < 4 ? c[cause] : "black";
 }
 
+/* A network record's box: what, and the other end. */
+static void net_label(const struct model *m, const struct trace_event *e,
+                      char *buf, size_t n) {
+    char a[48], b[48];
+    model_host_name(m, e->aux, a, sizeof a);
+    if (e->line == UINT32_MAX) {
+        snprintf(b, sizeof b, "(no host)");
+    } else {
+        model_host_name(m, e->line, b, sizeof b);
+    }
+    unsigned len = (unsigned)((uint64_t)e->value >> 32);
+    const char *s = trace_str(m->tf, e->str);
+    switch (e->kind) {
+    case WEFT_EV_NET_SEND:
+        snprintf(buf, n, "send %u B\n-> %s", len, b);
+        break;
+    case WEFT_EV_NET_DELIVER:
+        snprintf(buf, n, "deliver %u B\nfrom %s", len, a);
+        break;
+    case WEFT_EV_NET_DROP:
+        snprintf(buf, n, "drop\nfrom %s", a);
+        break;
+    case WEFT_EV_NET_CONNECT:
+        snprintf(buf, n, "connect\n-> %s", b);
+        break;
+    case WEFT_EV_NET_ACCEPT:
+        snprintf(buf, n, "accept\nfrom %s", a);
+        break;
+    case WEFT_EV_NET_RESET:
+        snprintf(buf, n, "reset\n%s-%s", a, b);
+        break;
+    case WEFT_EV_NET_HOST:
+        snprintf(buf, n, "host %s", a);
+        break;
+    case WEFT_EV_HOST_CRASH:
+        snprintf(buf, n, "CRASH %s", a);
+        break;
+    case WEFT_EV_HOST_RESTART:
+        snprintf(buf, n, "restart %s", a);
+        break;
+    default: /* the faults between host sets */
+        snprintf(buf, n, "%s\n%s", trace_kind_name(e->kind), s);
+        break;
+    }
+}
+
 /* A short label of e for its box. */
 static void label_of(const struct model *m, const struct trace_event *e,
                      char *buf, size_t n) {
     const struct m_object *o = model_object(m, e->obj);
     char who[96];
     const char *kind = trace_kind_name(e->kind);
+    if (view_net_kind(e->kind)) {
+        net_label(m, e, buf, n);
+        return;
+    }
     switch (e->kind) {
     case WEFT_EV_SPAWN:
         snprintf(buf, n, "spawn %s", model_task_label(m, e->obj, who, 96));
@@ -79,29 +133,85 @@ static void label_of(const struct model *m, const struct trace_event *e,
     }
 }
 
+/* Lanes are keyed: a task by its index in the model, then the loop
+ * (ntasks), then each host's network lane (ntasks + 1 + host). */
 struct timeline {
     const struct trace_file *tf;
     const struct model *m;
     struct dot d;
-    long *lane;               /* per task index: lane number, -1: none */
+    long *lane;               /* per key: lane number, -1: none */
+    double *y;                /* per lane: its height */
     struct lane_state *ls;    /* per lane; lane 0 is the loop */
     size_t nlanes, col;
+    double bottom;            /* the lowest lane's y */
+    long *seg_node;           /* per segment id: its send's box, -1 */
+    size_t nsegs;
 };
 
-static long lane_of(struct timeline *v, uint32_t task) {
-    const struct m_task *t = model_task(v->m, task);
-    if (!t) return 0;
-    long *l = &v->lane[t - v->m->tasks];
-    if (*l < 0) {
-        *l = (long)v->nlanes++;
-        char name[128];
-        model_task_label(v->m, task, name, sizeof name);
-        dot_printf(&v->d, "  lane%ld [shape=plain, style=\"\", fontsize=12, "
-                   "label=\"", *l);
-        dot_quote(&v->d, name);
-        dot_printf(&v->d, "\", pos=\"-1.2,%.2f!\"];\n", -LANE_H * (double)*l);
+static size_t nkeys(const struct model *m) {
+    return m->ntasks + 1 + MODEL_MAX_HOSTS;
+}
+
+/* The lane key of e: its task's, or for a segment's arrival and a host's
+ * crash or restart, the host's network lane. */
+static size_t key_of(const struct timeline *v, const struct trace_event *e) {
+    const struct model *m = v->m;
+    if (m->net && (e->kind == WEFT_EV_NET_DELIVER ||
+                   e->kind == WEFT_EV_NET_DROP) &&
+        e->line < MODEL_MAX_HOSTS) {
+        return m->ntasks + 1 + e->line;
     }
-    return *l;
+    if (e->kind == WEFT_EV_HOST_CRASH || e->kind == WEFT_EV_HOST_RESTART) {
+        return m->ntasks + 1 + (e->aux < MODEL_MAX_HOSTS ? e->aux : 0);
+    }
+    const struct m_task *t = model_task(m, e->task);
+    return t ? (size_t)(t - m->tasks) : m->ntasks;
+}
+
+static long lane_of(struct timeline *v, const struct trace_event *e) {
+    long l = v->lane[key_of(v, e)];
+    return l < 0 ? 0 : l;
+}
+
+/* The host a lane key belongs to. */
+static unsigned key_host(const struct timeline *v, size_t key) {
+    const struct model *m = v->m;
+    if (key > m->ntasks) return (unsigned)(key - m->ntasks - 1);
+    if (key == m->ntasks) return 0;
+    return model_task_host(m, m->tasks[key].id);
+}
+
+static void lane_label(struct timeline *v, size_t key, long l) {
+    const struct model *m = v->m;
+    char name[160], h[64];
+    if (key > m->ntasks) {
+        snprintf(name, sizeof name, "%s: network",
+                 model_host_name(m, key_host(v, key), h, sizeof h));
+    } else {
+        model_task_label(m, m->tasks[key].id, name, sizeof name);
+    }
+    dot_printf(&v->d, "  lane%ld [shape=plain, style=\"\", fontsize=12, "
+               "label=\"", l);
+    dot_quote(&v->d, name);
+    dot_printf(&v->d, "\", pos=\"-1.2,%.2f!\"];\n", v->y[l]);
+}
+
+static void add_lane(struct timeline *v, size_t key) {
+    long l = (long)v->nlanes++;
+    v->lane[key] = l;
+    v->y[l] = v->bottom - LANE_H;
+    v->bottom = v->y[l];
+    lane_label(v, key, l);
+}
+
+/* A header above the lanes of host h. */
+static void host_header(struct timeline *v, unsigned h) {
+    const char *text = h < MODEL_MAX_HOSTS ? v->m->host_text[h] : NULL;
+    v->bottom -= LANE_H * 0.6;
+    dot_printf(&v->d, "  host%u [shape=plain, style=\"\", fontsize=14, "
+               "fontcolor=\"#00695c\", label=\"host ", h);
+    dot_quote(&v->d, h == 0 ? "local (the implicit host)" : text ? text : "?");
+    dot_printf(&v->d, "\", pos=\"-1.2,%.2f!\"];\n", v->bottom);
 }
 
 static bool boxed(const struct opts *o, const struct model *m,
@@ -121,7 +231,9 @@ static size_t repeats(const struct timeline *v, const struct opts *o,
         const struct trace_event *b = &tf->ev[j];
         if (!boxed(o, v->m, b)) continue;
         if (b->kind != a->kind || b->task != a->task || b->obj != a->obj ||
-            b->str != a->str) {
+            b->str != a->str ||
+            (view_net_kind(a->kind) && (b->line != a->line ||
+                                        b->aux != a->aux))) {
             break;
         }
         reps++;
@@ -156,13 +268,14 @@ static void node(struct timeline *v, size_t i, long l, size_t reps) {
     clip_lines(label);
     bool bad = e->kind == WEFT_EV_ASSERT || e->kind == WEFT_EV_MISUSE ||
                e->kind == WEFT_EV_LEAK || e->kind == WEFT_EV_DEADLOCK ||
+               e->kind == WEFT_EV_HOST_CRASH || e->kind == WEFT_EV_NET_DROP ||
                (e->kind == WEFT_EV_EXIT && e->value != 0);
     dot_printf(&v->d, "  e%zu [label=\"", i);
     dot_quote(&v->d, label);
     if (reps > 1) dot_printf(&v->d, " x %zu", reps);
     dot_printf(&v->d, "\", tooltip=\"t=%" PRId64 " ns\", pos=\"%.2f,%.2f!\", "
                "fillcolor=\"%s\"];\n", e->time, COL_W * (double)v->col,
-               -LANE_H * (double)l, bad ? "#ef9a9a" : "#eceff1");
+               v->y[l], bad ? "#ef9a9a" : "#eceff1");
     struct lane_state *s = &v->ls[l];
     if (s->last_node >= 0) {
         dot_printf(&v->d, "  e%ld -> e%zu [color=\"#b0bec5\", penwidth=4, "
@@ -195,10 +308,69 @@ static void wake(struct timeline *v, size_t i, long from) {
     s->pending_cause = e->aux;
 }
 
+/* A segment's send, delivery or drop, drawn in box `box`: the send is
+ * remembered, an arrival gets its arrow from the send's box. */
+static void segment(struct timeline *v, const struct trace_event *e,
+                    long box) {
+    uint32_t seg = (uint32_t)e->value;
+    if (!v->seg_node || seg >= v->nsegs || box < 0) return;
+    if (e->kind == WEFT_EV_NET_SEND) {
+        v->seg_node[seg] = box;
+        return;
+    }
+    long from = v->seg_node[seg];
+    if (from < 0 || (e->kind != WEFT_EV_NET_DELIVER &&
+                     e->kind != WEFT_EV_NET_DROP)) {
+        return;
+    }
+    bool drop = e->kind == WEFT_EV_NET_DROP;
+    dot_printf(&v->d, "  e%ld -> e%ld [color=\"%s\", penwidth=1.5, "
+               "style=%s, constraint=false];\n", from, box,
+               drop ? "#c62828" : "#00897b", drop ? "dashed" : "solid");
+}
+
+static bool shown_event(const struct opts *o, const struct model *m,
+                        const struct trace_event *e) {
+    return drawn_kind(e->kind) && view_selects(o, m, e) &&
+           !(e->kind == WEFT_EV_WAKE && e->aux == WEFT_TRACE_BY_TIMER);
+}
+
+/* Gives every lane its place before drawing: in order of appearance, or,
+ * for a network trace, grouped by host (the network lane first). */
+static void plan_lanes(struct timeline *v, const struct opts *o) {
+    const struct model *m = v->m;
+    size_t nk = nkeys(m);
+    size_t *order = malloc(nk * sizeof *order);
+    bool *seen = calloc(nk, sizeof *seen);
+    size_t n = 0;
+    for (size_t i = 0; order && seen && i < v->tf->nev; i++) {
+        const struct trace_event *e = &v->tf->ev[i];
+        if (!shown_event(o, m, e)) continue;
+        size_t k = key_of(v, e);
+        if (k != m->ntasks && !seen[k]) order[n++] = k;
+        if (k != m->ntasks) seen[k] = true;
+    }
+    for (unsigned h = 0; h < (m->net ? MODEL_MAX_HOSTS : 1); h++) {
+        bool header = false;
+        for (size_t pass = 0; pass < 2; pass++) { /* network lane first */
+            for (size_t j = 0; j < n; j++) {
+                size_t k = order[j];
+                if ((k > m->ntasks) != (pass == 0) || v->lane[k] >= 0) continue;
+                if (m->net && key_host(v, k) != h) continue;
+                if (m->net && !header) host_header(v, h);
+                header = true;
+                add_lane(v, k);
+            }
+        }
+    }
+    free(order);
+    free(seen);
+}
+
 static void events(struct timeline *v, const struct opts *o) {
     const struct trace_file *tf = v->tf;
     size_t shown = 0, total = 0, cut = 0, folded = 0;
-    long last_timer = -1;
+    long last_timer = -1, box = -1;
     for (size_t i = 0; i < tf->nev; i++) {
         const struct trace_event *e = &tf->ev[i];
         if (!drawn_kind(e->kind) || !view_selects(o, v->m, e)) continue;
@@ -207,18 +379,22 @@ static void events(struct timeline *v, const struct opts *o) {
             continue;
         }
         total++;
-        long l = lane_of(v, e->task);
+        long l = lane_of(v, e);
         if (folded) { /* drawn in the box of an earlier one */
             folded--;
+            segment(v, e, box);
             continue;
         }
         if (shown >= o->max_nodes) {
             cut++;
+            box = -1;
             continue;
         }
         size_t reps = repeats(v, o, i);
         folded = reps - 1;
         node(v, i, l, reps);
+        box = (long)i;
+        segment(v, e, box);
         shown++;
         if (e->kind == WEFT_EV_TIMER) last_timer = (long)i;
         if (e->kind == WEFT_EV_WAKE) wake(v, i, (long)i);
@@ -235,7 +411,14 @@ static void events(struct timeline *v, const struct opts *o) {
 }
 
 static void legend(struct timeline *v) {
-    double y = -LANE_H * ((double)v->nlanes + 0.5);
+    double y = v->bottom - LANE_H * 1.5;
+    if (v->m->net) {
+        dot_printf(&v->d, "  lg5 [shape=plain, style=\"\", fontcolor="
+                   "\"#00897b\", label=\"a segment delivered (arrow)\", "
+                   "pos=\"12.0,%.2f!\"];\n  lg6 [shape=plain, style=\"\", "
+                   "fontcolor=\"#c62828\", label=\"a segment dropped "
+                   "(dashed)\", pos=\"14.4,%.2f!\"];\n", y, y);
+    }
     static const char *const what[] = {"woken by a task", "by a timer",
                                        "by a run_sync thread",
                                        "by cancellation"};
@@ -252,12 +435,23 @@ int view_timeline(const struct trace_file *tf, const struct opts *o) {
     struct model m;
     if (model_build(&m, tf, tf->nev)) return 1;
     struct timeline v = {.tf = tf, .m = &m, .nlanes = 1};
-    v.lane = malloc((m.ntasks + 1) * sizeof *v.lane);
-    v.ls = malloc((m.ntasks + 2) * sizeof *v.ls);
+    size_t nk = nkeys(&m);
+    v.lane = malloc(nk * sizeof *v.lane);
+    v.y = calloc(nk + 1, sizeof *v.y);
+    v.ls = malloc((nk + 1) * sizeof *v.ls);
+    for (size_t i = 0; i < tf->nev; i++) {
+        const struct trace_event *e = &tf->ev[i];
+        if (e->kind == WEFT_EV_NET_SEND && (uint32_t)e->value >= v.nsegs) {
+            v.nsegs = (size_t)(uint32_t)e->value + 1;
+        }
+    }
+    v.seg_node = v.nsegs ? malloc(v.nsegs * sizeof *v.seg_node) : NULL;
     int rc = 1;
-    if (v.lane && v.ls) {
-        for (size_t i = 0; i <= m.ntasks; i++) v.lane[i] = -1;
-        for (size_t i = 0; i < m.ntasks + 2; i++) {
+    if (v.lane && v.y && v.ls && (v.seg_node || !v.nsegs)) {
+        for (size_t i = 0; i < nk; i++) v.lane[i] = -1;
+        v.lane[m.ntasks] = 0; /* the loop's */
+        for (size_t i = 0; i < v.nsegs; i++) v.seg_node[i] = -1;
+        for (size_t i = 0; i < nk + 1; i++) {
             v.ls[i] = (struct lane_state){-1, -1, 0};
         }
         dot_printf(&v.d, "digraph timeline {\n  graph [fontname=\"Helvetica"
@@ -268,13 +462,16 @@ int view_timeline(const struct trace_file *tf, const struct opts *o) {
                    "fontsize=10];\n  lane0 [shape=plain, style=\"\", "
                    "label=\"(timers)\", pos=\"-1.2,0!\"];\n",
                    tf->sim ? "sim" : "real");
+        plan_lanes(&v, o);
         events(&v, o);
         legend(&v);
         dot_printf(&v.d, "}\n");
         rc = dot_render(&v.d, o, "neato");
     }
     free(v.lane);
+    free(v.y);
     free(v.ls);
+    free(v.seg_node);
     model_free(&m);
     return rc;
 }

@@ -27,6 +27,12 @@ bool view_selects(const struct opts *o, const struct model *m,
 void view_describe(const struct model *m, const struct trace_event *e,
                    char *buf, size_t n);
 
+/* Whether kind is one of the simulated network's (trace/net.c), and
+ * its record in words. */
+bool view_net_kind(unsigned kind);
+void view_net_describe(const struct model *m, const struct trace_event *e,
+                       char *buf, size_t n);
+
 int view_dump(const struct trace_file *tf, const struct opts *o);
 int view_chrome(const struct trace_file *tf, const struct opts *o);
 int view_diff(const struct trace_file *a, const struct trace_file *b);

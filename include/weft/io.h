@@ -15,9 +15,10 @@
  * the same direction gets -EBUSY at once (docs/DECISIONS.md).
  * An fd used here must be closed with weft_close, not close(2).
  *
- * Under the simulator no real fd is touched: every call returns -ENOTSUP
- * (one line on stderr per run says so) until the simulated network
- * exists. weft_close closes the fd under both. */
+ * Under the simulator the same calls run over the simulated network
+ * (docs/NETWORK.md; weft/sim.h): its fds are numbers above any real fd,
+ * and a real fd is never touched: the calls, weft_close too, return
+ * -ENOTSUP for one (one line on stderr per run says so). */
 #ifndef WEFT_IO_H
 #define WEFT_IO_H
 
@@ -43,7 +44,8 @@ extern "C" {
 WEFT_API int weft_fd_wait(int fd, unsigned events);
 
 /* Reads up to n bytes: the count (> 0), 0 at end of stream (the peer
- * closed), or -ECONNRESET (the peer reset), -ECANCELED, -EBADF, -EBUSY,
+ * closed), or -ECONNRESET (the peer reset), -EINVAL (n is 0: a count of
+ * 0 would read as the end of the stream), -ECANCELED, -EBADF, -EBUSY,
  * -ENOTSUP, or another -errno of read(2). Never returns -EAGAIN. */
 WEFT_API ssize_t weft_read(int fd, void *buf, size_t n);
 
@@ -77,7 +79,8 @@ WEFT_API int weft_tcp_accept(int lfd);
 /* Connects to a numeric IPv4 or IPv6 address and port; returns the fd
  * (non-blocking, close-on-exec, TCP_NODELAY). The wait is bounded only by
  * cancellation, so by the deadline of an enclosing scope. Errors:
- * -ECONNREFUSED, -ETIMEDOUT (by the kernel), -ENETUNREACH, -EINVAL (not
+ * -ECONNREFUSED, -ETIMEDOUT (by the kernel), -ENETUNREACH,
+ * -EHOSTUNREACH, -EINVAL (not
  * a numeric address, bad port), -EMFILE, -ENFILE, -ECANCELED, -ENOTSUP,
  * another -errno. On error no fd is left open. */
 WEFT_API int weft_tcp_connect(const char *addr, int port);

@@ -10,6 +10,7 @@
 #define WEFT_SIM_H
 
 #include "weft/common.h"
+#include "weft/task.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -128,6 +129,75 @@ WEFT_API
 __attribute__((noreturn))
 #endif
 void weft_assert_fail(const char *expr, const char *file, int line);
+
+
+/* ---- The simulated network (docs/NETWORK.md) ----
+ *
+ * Under sim, weft_tcp_*, weft_read, weft_write, weft_fd_wait and
+ * weft_close run over an in-memory network: reliable ordered byte
+ * streams whose latency, segmenting and faults are strategy decisions.
+ * A program that makes no host is one implicit host, "local", whose
+ * loopback (127.0.0.1, ::1) works. Host names in the calls below are a
+ * comma-separated list ("db1,db2"; "*": every host, "local" included).
+ * Each call returns 0 or -errno: -ENOTSUP under the real backend,
+ * -ENOENT for an unknown name, -EINVAL for bad arguments. Misuse:
+ * outside a task. */
+
+/* The most hosts a run may have, the implicit one included. */
+#define WEFT_SIM_MAX_HOSTS 64
+
+/* Starts host `name` at the numeric address addr ("10.0.0.1", an IPv6
+ * one too) as a task of g: main(durable) runs as the root of the host's
+ * own task tree, and every task it spawns belongs to the host (its
+ * listeners, its connections, its loopback). durable is the host's
+ * disk: it survives weft_sim_crash, and weft_sim_restart runs main on it
+ * again. The host ends when main returns, or when g is cancelled. Errors:
+ * -EINVAL (bad name or address, main NULL), -EEXIST (name taken),
+ * -EADDRINUSE (address taken), -ENOSPC (WEFT_SIM_MAX_HOSTS reached),
+ * -ENOMEM, -ENOTSUP (real backend). */
+WEFT_API int weft_sim_host_spawn(weft_group *g, const char *name,
+                                 const char *addr, int (*main)(void *),
+                                 void *durable);
+
+/* The calling task's host name ("local" for the implicit host); NULL
+ * under the real backend or outside a runtime. */
+WEFT_API const char *weft_sim_host_name(void);
+
+/* Segments from hosts in `from` to hosts in `to` are dropped (and
+ * retransmitted, as TCP does, until healed); unless oneway, the other
+ * way too. New connections across time out. */
+WEFT_API int weft_sim_partition(const char *from, const char *to,
+                                bool oneway);
+/* Undoes partitions from `from` to `to` and back ("*", "*": all). */
+WEFT_API int weft_sim_heal(const char *from, const char *to);
+/* Links between `from` and `to`, both ways, deliver nothing for
+ * duration; what was sent meanwhile arrives after, in order. */
+WEFT_API int weft_sim_clog(const char *from, const char *to,
+                           weft_time duration);
+/* Adds extra to every latency between `from` and `to` for duration. */
+WEFT_API int weft_sim_spike(const char *from, const char *to,
+                            weft_time extra, weft_time duration);
+/* The bounds of the latency between `from` and `to` (0 <= min <= max):
+ * each segment's is min + (max - min) * k / 7, k in 0..7 a decision. */
+WEFT_API int weft_sim_latency(const char *from, const char *to,
+                              weft_time min, weft_time max);
+/* Resets every connection between hosts of `a` and hosts of `b`: both
+ * ends get -ECONNRESET. */
+WEFT_API int weft_sim_reset(const char *a, const char *b);
+/* Crashes a host: its sockets close as at a process's death, its whole
+ * task tree is cancelled, and its network calls fail from now on. Only
+ * its durable state survives (docs/NETWORK.md says exactly what). -EALREADY:
+ * it is down; -EINVAL: "local" (the implicit host cannot crash). */
+WEFT_API int weft_sim_crash(const char *host);
+/* Runs a crashed host's main again on its durable state, once its old
+ * tree has ended. -EALREADY: it is up. */
+WEFT_API int weft_sim_restart(const char *host);
+/* Enables seed-chosen faults: a comma-separated list of "partition",
+ * "clog", "spike", "reset", "crash" (crash restarts after a while), or
+ * "all", or "off"; optionally "/MS", one decision every MS milliseconds
+ * of virtual time (default 1000). WEFT_SIM_FAULTS sets it for every run
+ * in the environment. -EINVAL (a message says why). */
+WEFT_API int weft_sim_faults(const char *spec);
 
 #ifdef __cplusplus
 }

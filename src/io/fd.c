@@ -4,22 +4,25 @@
  * (read), q[1] (write) and q[2] (either); whoever wakes a waiter
  * dequeues it (the one wait primitive), so a record freed by weft_close
  * is never touched by a task it woke; a parked waiter is counted in
- * rt->nexternal, so the loop polls and never calls it a deadlock. */
+ * rt->nexternal (when the backend's sockets are outside the process),
+ * so the loop polls and never calls it a deadlock. Records are indexed
+ * by fd - sock->fd_base: simulated fds start far above real ones. */
 #include "config.h"
 
 #include "io.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "weft/io.h"
 
 struct weft__io_state {
-    struct weft__fd **fds; /* indexed by fd, cap entries */
+    struct weft__fd **fds; /* indexed by fd - base, cap entries */
     size_t cap;
+    int base;          /* the backend's sock->fd_base */
+    bool external;     /* and its sock->external */
+    bool foreign_said; /* a real fd under sim was refused, with a line */
     unsigned streak;   /* calls in a row that completed without parking */
     bool mask_saved;   /* signals were blocked: old_mask to restore */
     sigset_t old_mask;
@@ -31,13 +34,19 @@ struct weft__rt *weft__io_rt(const char *what) {
 }
 
 static struct weft__io_state *state(struct weft__rt *rt) {
-    if (!rt->io) rt->io = calloc(1, sizeof *rt->io);
+    if (!rt->io) {
+        rt->io = calloc(1, sizeof *rt->io);
+        if (rt->io) {
+            rt->io->base = rt->backend->sock->fd_base;
+            rt->io->external = rt->backend->sock->external;
+        }
+    }
     return rt->io;
 }
 
-static int grow(struct weft__io_state *s, int fd) {
+static int grow(struct weft__io_state *s, size_t slot) {
     size_t cap = s->cap ? s->cap : 64;
-    while (cap <= (size_t)fd) cap *= 2;
+    while (cap <= slot) cap *= 2;
     struct weft__fd **fds = realloc(s->fds, cap * sizeof *fds);
     if (!fds) return -ENOMEM;
     for (size_t i = s->cap; i < cap; i++) fds[i] = NULL;
@@ -55,13 +64,17 @@ static void on_ready(struct weft__rt *rt, struct weft__io *w, unsigned rev) {
     weft__wake_first(&f->q[2], (int)rev);
 }
 
-static int set_nonblocking(int fd) {
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0) return -errno;
-    if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-        return -errno;
+/* An fd below the backend's range: a real fd under sim, which must
+ * never be touched (a simulated run depends only on its seed). */
+static int foreign(struct weft__io_state *s, int fd) {
+    if (!s->foreign_said) {
+        s->foreign_said = true;
+        fprintf(stderr, "weft: fd %d is not a simulated socket: under "
+                        "WEFT_BACKEND=sim the I/O calls work only on the "
+                        "simulated network's sockets and return -ENOTSUP "
+                        "for real fds (docs/NETWORK.md)\n", fd);
     }
-    return 0;
+    return -ENOTSUP;
 }
 
 /* Watching first: under sim it fails before the fd is touched. */
@@ -82,7 +95,7 @@ static int fd_new(struct weft__rt *rt, int fd, bool nonblocking,
         f->plain = true;
         rc = 0;
     }
-    if (!rc && !nonblocking && !f->plain) rc = set_nonblocking(fd);
+    if (!rc && !nonblocking && !f->plain) rc = rt->backend->sock->adopt(rt, fd);
     if (rc) {
         rt->backend->io_stop(rt, &f->io);
         free(f);
@@ -92,22 +105,37 @@ static int fd_new(struct weft__rt *rt, int fd, bool nonblocking,
     return 0;
 }
 
+/* fd's record when it is not there yet, or fresh. */
+static int fd_get_slow(struct weft__rt *rt, struct weft__io_state *s, int fd,
+                       bool fresh, struct weft__fd **out) {
+    if (fd < 0) return -EBADF;
+    if (fd < s->base) return foreign(s, fd);
+    size_t slot = (size_t)(fd - s->base);
+    if (fresh) weft__fd_forget(rt, fd);
+    if (slot < s->cap && s->fds[slot]) {
+        *out = s->fds[slot];
+        return 0;
+    }
+    int saved = errno;
+    int rc = slot < s->cap ? 0 : grow(s, slot);
+    if (!rc) rc = fd_new(rt, fd, fresh, out);
+    if (!rc) s->fds[slot] = *out;
+    errno = saved;
+    return rc;
+}
+
 int weft__fd_get(struct weft__rt *rt, int fd, bool fresh,
                  struct weft__fd **out) {
     struct weft__io_state *s = state(rt);
     if (!s) return -ENOMEM;
-    if (fd < 0) return -EBADF;
-    if (fresh) weft__fd_forget(rt, fd);
-    if ((size_t)fd < s->cap && s->fds[fd]) {
-        *out = s->fds[fd];
+    /* One compare for the common case: a negative fd, or one below the
+     * backend's range, wraps to a slot past cap. */
+    size_t slot = (size_t)fd - (size_t)s->base;
+    if (!fresh && slot < s->cap && s->fds[slot]) {
+        *out = s->fds[slot];
         return 0;
     }
-    int saved = errno;
-    int rc = (size_t)fd < s->cap ? 0 : grow(s, fd);
-    if (!rc) rc = fd_new(rt, fd, fresh, out);
-    if (!rc) s->fds[fd] = *out;
-    errno = saved;
-    return rc;
+    return fd_get_slow(rt, s, fd, fresh, out);
 }
 
 int weft__fd_park(struct weft__rt *rt, struct weft__fd *f, unsigned events) {
@@ -117,10 +145,11 @@ int weft__fd_park(struct weft__rt *rt, struct weft__fd *f, unsigned events) {
         return -EBUSY;
     }
     struct weft__wait w;
-    rt->nexternal++;
+    bool external = rt->io->external;
+    rt->nexternal += external;
     rt->io->streak = 0;
     int rc = weft__park(&f->q[events - 1], &w, WEFT_NEVER, 0);
-    rt->nexternal--;
+    rt->nexternal -= external;
     return rc; /* -EBADF: f is freed */
 }
 
@@ -138,24 +167,6 @@ void weft__io_yield(struct weft__rt *rt) {
     weft__reschedule();
 }
 
-/* Whether fd is ready now, for the level-triggered weft_fd_wait. */
-static int ready_now(int fd, unsigned events) {
-    struct pollfd p = {.fd = fd, .events = 0};
-    if (events & WEFT_READABLE) p.events |= POLLIN;
-    if (events & WEFT_WRITABLE) p.events |= POLLOUT;
-    int saved = errno;
-    int n;
-    while ((n = poll(&p, 1, 0)) < 0 && errno == EINTR) {
-    }
-    errno = saved;
-    if (n <= 0) return 0;
-    if (p.revents & POLLNVAL) return -EBADF;
-    unsigned r = 0;
-    if (p.revents & (POLLIN | POLLHUP | POLLERR)) r |= WEFT_READABLE;
-    if (p.revents & (POLLOUT | POLLHUP | POLLERR)) r |= WEFT_WRITABLE;
-    return (int)(r & events);
-}
-
 int weft_fd_wait(int fd, unsigned events) {
     struct weft__rt *rt = weft__io_rt("weft_fd_wait");
     if (!events || (events & ~(WEFT_READABLE | WEFT_WRITABLE))) {
@@ -166,17 +177,24 @@ int weft_fd_wait(int fd, unsigned events) {
     int rc = weft__fd_get(rt, fd, false, &f);
     if (rc) return rc;
     /* Edges from before this call are gone: ask the level once. */
-    rc = f->plain ? (int)events : ready_now(fd, events);
-    if (rc == 0) return weft__fd_park(rt, f, events);
+    int saved = errno;
+    rc = f->plain ? (int)events : rt->backend->sock->level(rt, fd, events);
+    errno = saved;
+    if (rc == 0) { /* an edge may say more than was asked */
+        rc = weft__fd_park(rt, f, events);
+        return rc > 0 ? (int)((unsigned)rc & events) : rc;
+    }
     if (rc > 0) weft__io_yield(rt);
     return rc;
 }
 
 void weft__fd_forget(struct weft__rt *rt, int fd) {
     struct weft__io_state *s = rt->io;
-    if (!s || fd < 0 || (size_t)fd >= s->cap || !s->fds[fd]) return;
-    struct weft__fd *f = s->fds[fd];
-    s->fds[fd] = NULL;
+    if (!s || fd < s->base) return;
+    size_t slot = (size_t)(fd - s->base);
+    if (slot >= s->cap || !s->fds[slot]) return;
+    struct weft__fd *f = s->fds[slot];
+    s->fds[slot] = NULL;
     for (int i = 0; i < 3; i++) weft__wake_all(&f->q[i], -EBADF);
     rt->backend->io_stop(rt, &f->io);
     free(f);
@@ -184,11 +202,13 @@ void weft__fd_forget(struct weft__rt *rt, int fd) {
 
 int weft_close(int fd) {
     struct weft__rt *rt = weft__io_rt("weft_close");
+    struct weft__io_state *s = state(rt);
+    if (!s) return -ENOMEM;
+    if (fd < 0) return -EBADF;
+    if (fd < s->base) return foreign(s, fd);
     weft__fd_forget(rt, fd);
     int saved = errno;
-    /* Linux frees the descriptor even when close fails with EINTR:
-     * retrying could close another thread's new fd. */
-    int rc = close(fd) < 0 && errno != EINTR ? -errno : 0;
+    int rc = rt->backend->sock->close(rt, fd);
     errno = saved;
     return rc;
 }

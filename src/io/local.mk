@@ -1,7 +1,8 @@
 # src/io/: fds, TCP and signals in tasks over the backend's watcher
 # interface (issue 12; docs/IO.md).
 libweftcore_la_SOURCES += src/io/io.h src/io/fd.c src/io/rw.c \
-	src/io/tcp.c src/io/signal.c
+	src/io/tcp.c src/io/signal.c src/io/sock_real.c \
+	src/io/sock_real.h
 weftinclude_HEADERS += include/weft/io.h
 
 check_PROGRAMS += tests/check_io

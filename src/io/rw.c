@@ -8,14 +8,31 @@
 #include "config.h"
 
 #include <errno.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "io.h"
+#include "sock_real.h"
 #include "weft/io.h"
+
+/* The backend's read and write, the real ones inline (sock_real.h). */
+static inline ssize_t sock_read(struct weft__rt *rt, int fd, void *buf,
+                                size_t n) {
+    const struct weft__sock_ops *ops = rt->backend->sock;
+    if (ops == &weft__sock_real) return weft__real_read(fd, buf, n);
+    return ops->read(rt, fd, buf, n);
+}
+
+static inline ssize_t sock_write(struct weft__rt *rt, int fd, const void *buf,
+                                 size_t n, bool *not_socket) {
+    const struct weft__sock_ops *ops = rt->backend->sock;
+    if (ops == &weft__sock_real) {
+        return weft__real_write(fd, buf, n, not_socket);
+    }
+    return ops->write(rt, fd, buf, n, not_socket);
+}
 
 ssize_t weft_read(int fd, void *buf, size_t n) {
     struct weft__rt *rt = weft__io_rt("weft_read");
+    if (n == 0) return -EINVAL; /* 0 is the end of the stream */
     if (weft__task_cancelled(rt->current)) return -ECANCELED;
     struct weft__fd *f;
     int rc = weft__fd_get(rt, fd, false, &f);
@@ -26,30 +43,13 @@ ssize_t weft_read(int fd, void *buf, size_t n) {
     for (;;) {
         r = weft__fd_ready(rt, f, WEFT__IO_READ, &parked);
         if (r < 0) break;
-        r = read(fd, buf, n);
-        if (r >= 0) break;
-        if (errno == EINTR) continue;
-        if (errno != EAGAIN || f->plain) {
-            r = -errno;
-            break;
-        }
+        r = sock_read(rt, fd, buf, n);
+        if (r != -EAGAIN || f->plain) break;
         f->ready &= ~WEFT__IO_READ;
     }
     errno = saved;
     if (r >= 0 && !parked) weft__io_yield(rt);
     return r;
-}
-
-/* One send (write for what is not a socket): bytes, or -errno. */
-static ssize_t write_once(struct weft__fd *f, const char *p, size_t n) {
-    ssize_t w;
-    if (!f->not_socket) {
-        w = send(f->io.fd, p, n, MSG_NOSIGNAL);
-        if (w >= 0 || errno != ENOTSOCK) return w < 0 ? -errno : w;
-        f->not_socket = true;
-    }
-    w = write(f->io.fd, p, n);
-    return w < 0 ? -errno : w;
 }
 
 int weft_write(int fd, const void *buf, size_t n, size_t *written) {
@@ -67,7 +67,8 @@ int weft_write(int fd, const void *buf, size_t n, size_t *written) {
     while (!rc && done < n) {
         rc = weft__fd_ready(rt, f, WEFT__IO_WRITE, &parked);
         if (rc) break; /* -EBADF: f is freed */
-        ssize_t w = write_once(f, (const char *)buf + done, n - done);
+        ssize_t w = sock_write(rt, fd, (const char *)buf + done, n - done,
+                               &f->not_socket);
         if (w >= 0) {
             done += (size_t)w;
         } else if (w == -EAGAIN && !f->plain) {

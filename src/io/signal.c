@@ -2,7 +2,8 @@
  * on the runtime's thread from the first call until weft_run returns
  * (fd.c restores the mask), so one that arrives between two calls stays
  * pending instead of killing the process; each call reads one through a
- * signalfd of its own, closed before it returns. */
+ * signalfd of its own, closed before it returns. Under sim there are no
+ * signals to wait for: -ENOTSUP, before anything real is made. */
 #include "config.h"
 
 #include <errno.h>
@@ -43,6 +44,7 @@ int weft_signal_wait(const int *signals, size_t n) {
     sigset_t set;
     if (make_set(signals, n, &set)) return -EINVAL;
     if (weft__task_cancelled(rt->current)) return -ECANCELED;
+    if (!rt->backend->sock->external) return -ENOTSUP; /* sim: no signals */
     int saved = errno;
     int rc;
     int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -51,7 +53,7 @@ int weft_signal_wait(const int *signals, size_t n) {
         goto out;
     }
     struct weft__fd *f;
-    rc = weft__fd_get(rt, sfd, true, &f); /* sim: -ENOTSUP, nothing blocked */
+    rc = weft__fd_get(rt, sfd, true, &f);
     if (!rc) rc = weft__io_block_signals(rt, &set);
     if (!rc) rc = read_one(rt, f);
     weft__fd_forget(rt, sfd);
