@@ -20,18 +20,13 @@ void (*weft__switch_hook)(bool wake, uintptr_t from, uintptr_t to);
 
 __thread struct weft__rt *weft__tls_rt __attribute__((tls_model("initial-exec")));
 
-struct weft__task *weft__task_current(const char *what) {
-    struct weft__rt *rt = weft__tls_rt;
-    if (unlikely(!rt || !rt->current)) {
-        weft__misuse(NULL, NULL, 0, "%s called outside a weft task", what);
-    }
-    return rt->current;
+void weft__outside_task(const char *what) {
+    weft__misuse(NULL, NULL, 0, "%s called outside a weft task", what);
 }
 
 /* ---- the run queue: a ring of capacity >= ntasks, a power of two ---- */
 
-int weft__runq_reserve(struct weft__rt *rt, size_t n) {
-    if (n <= rt->runq_cap) return 0;
+int weft__runq_grow(struct weft__rt *rt, size_t n) {
     size_t cap = rt->runq_cap ? rt->runq_cap : 64;
     while (cap < n) cap *= 2;
     struct weft__task **q = malloc(cap * sizeof *q);
@@ -44,11 +39,6 @@ int weft__runq_reserve(struct weft__rt *rt, size_t n) {
     rt->runq_cap = cap;
     rt->runq_head = 0;
     return 0;
-}
-
-void weft__make_runnable(struct weft__rt *rt, struct weft__task *t) {
-    t->state = WEFT__TASK_RUNNABLE;
-    rt->runq[(rt->runq_head + rt->runq_len++) & (rt->runq_cap - 1)] = t;
 }
 
 /* Takes the i-th oldest runnable task; the i older ones move up one
@@ -245,21 +235,12 @@ void weft__waitq_init(struct weft__waitq *q, const char *kind,
     q->site = site;
 }
 
-struct weft__wait *weft__waitq_first(const struct weft__waitq *q) {
-    if (!q->nwaiters) return NULL;
-    return container_of(q->waiters.next, struct weft__wait, node);
-}
-
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
                      weft_time deadline, void (*fire)(struct weft__timer *)) {
     tm->deadline = deadline;
     tm->tiebreak = rt->timer_seq++;
     tm->fire = fire;
     weft__timers_push(&rt->timers, tm);
-}
-
-void weft__timer_disarm(struct weft__rt *rt, struct weft__timer *tm) {
-    if (tm->armed) weft__timers_erase(&rt->timers, tm);
 }
 
 static void park_timer_fire(struct weft__timer *tm) {

@@ -157,11 +157,22 @@ void weft__remote_deliver(struct weft__rt *rt);
 /* Arms tm to call fire at the absolute deadline. */
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
                      weft_time deadline, void (*fire)(struct weft__timer *));
-/* Disarms tm if armed. */
-void weft__timer_disarm(struct weft__rt *rt, struct weft__timer *tm);
+/* Disarms tm if armed (inline: most timers disarmed were never armed). */
+static inline void weft__timer_disarm(struct weft__rt *rt,
+                                      struct weft__timer *tm) {
+    if (tm->armed) weft__timers_erase(&rt->timers, tm);
+}
 
-/* The running task; misuse outside a task (what names the caller). */
-struct weft__task *weft__task_current(const char *what);
+/* Misuse: what was called outside a weft task. */
+WEFT__NORETURN void weft__outside_task(const char *what);
+
+/* The running task; misuse outside a task (what names the caller).
+ * Inline: every API call starts with it. */
+static inline struct weft__task *weft__task_current(const char *what) {
+    struct weft__rt *rt = weft__tls_rt;
+    if (unlikely(!rt || !rt->current)) weft__outside_task(what);
+    return rt->current;
+}
 
 /* Wait queues. */
 /* kind is a static description ("lock"); obj and site identify the
@@ -172,7 +183,10 @@ static inline bool weft__waitq_empty(const struct weft__waitq *q) {
     return q->nwaiters == 0;
 }
 /* Oldest waiter, NULL when empty. */
-struct weft__wait *weft__waitq_first(const struct weft__waitq *q);
+static inline struct weft__wait *weft__waitq_first(const struct weft__waitq *q) {
+    if (!q->nwaiters) return NULL;
+    return container_of(q->waiters.next, struct weft__wait, node);
+}
 
 /* Parks the calling task on q (may be NULL: wait only for the deadline
  * or cancellation) until woken. Returns the waker's result, -ETIMEDOUT
@@ -219,10 +233,20 @@ int weft__yield(void);
  * cancellable tasks whose innermost scope is s. */
 void weft__wake_cancelled_in(weft_scope *s);
 
-/* Grows the run queue to hold n tasks: 0 or -ENOMEM. */
-int weft__runq_reserve(struct weft__rt *rt, size_t n);
+/* weft__runq_reserve's growth, when n exceeds the capacity. */
+int weft__runq_grow(struct weft__rt *rt, size_t n);
+/* Grows the run queue to hold n tasks: 0 or -ENOMEM. Called at every
+ * spawn, hence inline. */
+static inline int weft__runq_reserve(struct weft__rt *rt, size_t n) {
+    if (likely(n <= rt->runq_cap)) return 0;
+    return weft__runq_grow(rt, n);
+}
 /* Makes t runnable (t must be new or parked-and-dequeued). */
-void weft__make_runnable(struct weft__rt *rt, struct weft__task *t);
+static inline void weft__make_runnable(struct weft__rt *rt,
+                                       struct weft__task *t) {
+    t->state = WEFT__TASK_RUNNABLE;
+    rt->runq[(rt->runq_head + rt->runq_len++) & (rt->runq_cap - 1)] = t;
+}
 /* First thing a new context does (ASan bookkeeping). */
 void weft__sched_first_entry(void);
 /* Leaves the running task for good (it is DONE). */

@@ -89,10 +89,10 @@ static void check_open(const weft_group *g, const char *what) {
     }
 }
 
-/* A new task of g, linked under parent_scope, runnable. */
-static int spawn_into(weft_group *g, const char *name, weft_scope *parent_scope,
-                      struct weft__task **out) {
-    struct weft__rt *rt = weft__rt_current();
+/* A new task of g in rt (the caller's runtime, looked up once by the
+ * caller), linked under parent_scope, runnable. */
+static int spawn_into(struct weft__rt *rt, weft_group *g, const char *name,
+                      weft_scope *parent_scope, struct weft__task **out) {
     int rc = reserve_error_slot(g);
     if (rc) return rc;
     struct weft__task *t;
@@ -219,11 +219,11 @@ int weft_group_init_at(weft_group *g, const char *file, int line) {
 }
 
 int weft_spawn(weft_group *g, const char *name, int (*fn)(void *), void *arg) {
-    weft__task_current("weft_spawn");
+    struct weft__task *self = weft__task_current("weft_spawn");
     check_open(g, "weft_spawn");
     if (!fn) return -EINVAL;
     struct weft__task *t;
-    int rc = spawn_into(g, name, &g->scope, &t);
+    int rc = spawn_into(self->rt, g, name, &g->scope, &t);
     if (rc) return rc;
     t->fn = fn;
     t->arg = arg;
@@ -241,7 +241,7 @@ int weft_start(weft_group *g, const char *name,
     weft__waitq_init(&st.q, "task start", g, &g->site);
     struct weft__task *t;
     /* Until it is started the child is cancelled with its starter. */
-    int rc = spawn_into(g, name, self->scope_top, &t);
+    int rc = spawn_into(self->rt, g, name, self->scope_top, &t);
     if (rc) return rc;
     t->start_fn = fn;
     t->arg = arg;
