@@ -166,9 +166,8 @@ void weft__reschedule(void) {
  * shielded, or already cached; so entering, leaving and joining cost
  * O(1) whatever the depth of the tree, and only the first checkpoint
  * after a cancel pays for a walk. */
-bool weft__scope_chain_cancelled(weft_scope *s) {
+bool weft__scope_chain_walk(weft_scope *s) {
     uint64_t epoch = weft__tls_rt->cancel_epoch;
-    if (likely(s->chain_epoch == epoch)) return s->chain_cancelled;
     weft_scope *end = s;
     bool cancelled;
     for (;;) {
@@ -197,14 +196,9 @@ bool weft__scope_chain_cancelled(weft_scope *s) {
 }
 
 /* Out of line, so that the common answer needs no stack frame. */
-__attribute__((noinline, cold)) static bool cancel_seen(struct weft__task *t) {
+__attribute__((cold)) bool weft__cancel_seen(struct weft__task *t) {
     weft__trace_task(t->rt, WEFT_EV_CANCELLED, t, 0);
     return true;
-}
-
-bool weft__task_cancelled(struct weft__task *t) {
-    if (likely(!weft__scope_chain_cancelled(t->scope_top))) return false;
-    return cancel_seen(t);
 }
 
 int weft__yield(void) {
@@ -252,7 +246,8 @@ int weft__park(struct weft__waitq *q, struct weft__wait *w,
                weft_time deadline, unsigned flags) {
     struct weft__rt *rt = weft__tls_rt;
     struct weft__task *t = weft__task_current("a blocking call");
-    if (!(flags & WEFT__PARK_NOCANCEL) && weft__task_cancelled(t)) {
+    if (!(flags & (WEFT__PARK_NOCANCEL | WEFT__PARK_CHECKED)) &&
+        weft__task_cancelled(t)) {
         return -ECANCELED;
     }
     w->task = t;

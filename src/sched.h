@@ -42,6 +42,9 @@ enum weft__task_state {
 
 /* Park flags. */
 #define WEFT__PARK_NOCANCEL 0x1u /* cancellation does not wake this wait */
+#define WEFT__PARK_CHECKED 0x2u  /* the caller has just found the task not
+                                    cancelled, and nothing ran since: park
+                                    skips its own check */
 
 /* One parked task on one wait queue; lives on the task's stack. */
 struct weft__wait {
@@ -192,7 +195,8 @@ static inline struct weft__wait *weft__waitq_first(const struct weft__waitq *q) 
  * or cancellation) until woken. Returns the waker's result, -ETIMEDOUT
  * at the absolute deadline (WEFT_NEVER: none), or -ECANCELED when an
  * enclosing scope is or becomes cancelled (unless WEFT__PARK_NOCANCEL).
- * Already cancelled: returns -ECANCELED at once without parking. On
+ * Already cancelled: returns -ECANCELED at once without parking (unless
+ * WEFT__PARK_CHECKED says the caller has just checked). On
  * return w is on no queue. w->data is left to the caller. */
 int weft__park(struct weft__waitq *q, struct weft__wait *w,
                weft_time deadline, unsigned flags);
@@ -216,12 +220,28 @@ void weft__wake_all(struct weft__waitq *q, int result);
 /* Makes the calling task runnable again and lets the scheduler pick. */
 void weft__reschedule(void);
 
+/* weft__scope_chain_cancelled when s's cached answer is stale: walks
+ * the chain and caches the answer (sched.c). */
+bool weft__scope_chain_walk(weft_scope *s);
+
 /* Whether a checkpoint whose innermost scope is s would be cancelled:
- * some scope from s up to the first shielded one is. */
-bool weft__scope_chain_cancelled(weft_scope *s);
+ * some scope from s up to the first shielded one is. The cached answer
+ * is inline: every checkpoint asks. */
+static inline bool weft__scope_chain_cancelled(weft_scope *s) {
+    if (likely(s->chain_epoch == weft__tls_rt->cancel_epoch)) {
+        return s->chain_cancelled;
+    }
+    return weft__scope_chain_walk(s);
+}
+
+/* weft__task_cancelled's yes, out of line (it is traced). */
+bool weft__cancel_seen(struct weft__task *t);
 
 /* Whether a checkpoint of t would return -ECANCELED now. */
-bool weft__task_cancelled(struct weft__task *t);
+static inline bool weft__task_cancelled(struct weft__task *t) {
+    if (likely(!weft__scope_chain_cancelled(t->scope_top))) return false;
+    return weft__cancel_seen(t);
+}
 
 /* A checkpoint: schedule point, then -ECANCELED or 0. */
 int weft__checkpoint(void);

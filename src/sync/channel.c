@@ -89,7 +89,7 @@ int weft__chan_put(struct weft__chan *ch, struct weft__task *t,
     if (rc != -EWOULDBLOCK) return weft__sync_done(rc);
     struct weft__wait w;
     w.data = (void *)item; /* only read, by take_from_putter */
-    return weft__park(&ch->putters, &w, WEFT_NEVER, 0);
+    return weft__park(&ch->putters, &w, WEFT_NEVER, WEFT__PARK_CHECKED);
 }
 
 int weft__chan_get(struct weft__chan *ch, struct weft__task *t, void *item) {
@@ -98,7 +98,7 @@ int weft__chan_get(struct weft__chan *ch, struct weft__task *t, void *item) {
     if (rc != -EWOULDBLOCK) return weft__sync_done(rc);
     struct weft__wait w;
     w.data = item;
-    return weft__park(&ch->getters, &w, WEFT_NEVER, 0);
+    return weft__park(&ch->getters, &w, WEFT_NEVER, WEFT__PARK_CHECKED);
 }
 
 void weft__chan_close(struct weft__chan *ch) {
