@@ -15,22 +15,6 @@
 
 #include "weft/time.h"
 
-void weft__scope_link(weft_scope *s, weft_scope *parent,
-                      struct weft__task *owner) {
-    s->parent = parent;
-    s->owner = owner;
-    s->deadline = WEFT_NEVER;
-    s->chain_epoch = 0; /* nothing cached */
-    weft__list_init(&s->children);
-    weft__list_init(&s->sibling);
-    if (parent) weft__list_push(&parent->children, &s->sibling);
-}
-
-void weft__scope_unlink(struct weft__rt *rt, weft_scope *s) {
-    weft__timer_disarm(rt, &s->timer);
-    weft__list_erase(&s->sibling);
-}
-
 static void deadline_fire(struct weft__timer *tm) {
     weft__scope_cancel(container_of(tm, weft_scope, timer),
                        WEFT__CANCEL_DEADLINE);

@@ -56,31 +56,35 @@ struct weft__wait {
 };
 
 /* A task. Lives at the top of its own stack, so a parked task costs the
- * pages of stack it touched and nothing else. */
+ * pages of stack it touched and nothing else. Spawn clears the fields
+ * from the first one to `base`'s timer (task.c) and sets the others; the
+ * timers need only `armed` cleared, the heap sets the rest when armed. */
 struct weft__task {
-    struct weft__ctx ctx;        /* saved registers while not running */
-    struct weft__rt *rt;         /* weak: the runtime outlives the task */
-    uint64_t id;                 /* 1 for the root task */
-    const char *name;            /* borrowed from the spawner */
+    /* cleared at spawn */
     int state;                   /* enum weft__task_state */
-    int result;                  /* fn's return value once DONE */
-    weft_scope *scope_top;       /* innermost entered scope */
-    weft_scope base;             /* outermost scope: child of the group's */
-    struct weft__wait *wait;     /* while PARKED */
     unsigned park_flags;         /* WEFT__PARK_* of the current wait */
-    struct weft__timer park_timer; /* deadline of the current wait */
+    struct weft__wait *wait;     /* while PARKED */
     weft_group *group;           /* weak: joins before the task is freed */
     int (*fn)(void *);           /* body, or NULL for a started task */
     int (*start_fn)(void *, weft_task_status *);
     void *arg;
     weft_task_status *status;    /* weft_start handshake, until started */
-    struct weft__list all_node;  /* in rt->tasks */
-    struct weft__task_leaks leaks; /* objects it created, still tracked */
     const char *resumed_from;    /* slow-task report: what it last waited
                                     on (src/slow.c); NULL: its start */
-    struct weft__stack stack;    /* where this task lives */
+    struct weft__task_leaks leaks; /* objects it created, still tracked */
+    weft_scope *scope_top;       /* innermost entered scope */
+    weft_scope base;             /* outermost scope: child of the group's;
+                                    its timer, last, is never armed */
+    /* set at spawn */
+    struct weft__ctx ctx;        /* saved registers while not running */
+    struct weft__rt *rt;         /* weak: the runtime outlives the task */
+    uint64_t id;                 /* 1 for the root task */
+    const char *name;            /* borrowed from the spawner */
     uintptr_t site;              /* where it last left the CPU: a code
                                     address (schedule coverage) */
+    struct weft__list all_node;  /* in rt->tasks */
+    struct weft__stack stack;    /* where this task lives */
+    struct weft__timer park_timer; /* deadline of the current wait */
 };
 
 /* Work posted to the runtime's thread by another thread (a finished

@@ -30,12 +30,13 @@ struct weft_task_status {
 
 static void task_entry(void *p);
 
-/* The part of a new task cleared at spawn: all up to its stack (set
- * right after), rounded up to whole cache lines. */
+/* The part of a new task cleared at spawn: its fields up to the base
+ * scope's timer, rounded up to whole cache lines (the rest of the line
+ * is the unarmed timer's). */
 #define TASK_CLEAR_BYTES \
-    ((offsetof(struct weft__task, stack) + 63) & ~(size_t)63)
-_Static_assert(TASK_CLEAR_BYTES <= sizeof(struct weft__task),
-               "the cleared lines must lie inside the task");
+    ((offsetof(struct weft__task, base.timer) + 63) & ~(size_t)63)
+_Static_assert(TASK_CLEAR_BYTES <= offsetof(struct weft__task, ctx),
+               "the cleared lines must end before the fields set at spawn");
 
 /* Zeroes n bytes (a multiple of 64) at p, 64-byte aligned, a line at a
  * time: compilers inline each 64-byte memset as a few vector stores,
@@ -43,6 +44,7 @@ _Static_assert(TASK_CLEAR_BYTES <= sizeof(struct weft__task),
  * cost dominates at this size (on AMD especially). */
 static inline void clear_lines(void *p, size_t n) {
     char *c = __builtin_assume_aligned(p, 64);
+#pragma GCC unroll 4
     for (size_t i = 0; i < n; i += 64) memset(c + i, 0, 64);
 }
 
@@ -55,6 +57,8 @@ static int task_alloc(struct weft__rt *rt, const char *name,
     if (rc) return rc;
     struct weft__task *t = weft__stack_top_object(&st, sizeof *t);
     clear_lines(t, TASK_CLEAR_BYTES);
+    t->base.timer.armed = false;
+    t->park_timer.armed = false;
     t->stack = st;
     t->rt = rt;
     t->id = ++rt->next_task_id;
