@@ -43,7 +43,8 @@ int weft__runq_grow(struct weft__rt *rt, size_t n) {
 
 /* Takes the i-th oldest runnable task; the i older ones move up one
  * slot, so index order stays age order for the next choice. */
-static struct weft__task *runq_take(struct weft__rt *rt, size_t i) {
+static inline __attribute__((always_inline)) struct weft__task *
+runq_take(struct weft__rt *rt, size_t i) {
     size_t mask = rt->runq_cap - 1;
     size_t h = rt->runq_head;
     struct weft__task *t = rt->runq[(h + i) & mask];
