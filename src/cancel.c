@@ -15,6 +15,12 @@
 
 #include "weft/time.h"
 
+/* Unlinks s from its parent and disarms its deadline. */
+static void scope_unlink(struct weft__rt *rt, weft_scope *s) {
+    weft__timer_disarm(rt, &s->timer);
+    weft__list_erase(&s->sibling);
+}
+
 static void deadline_fire(struct weft__timer *tm) {
     weft__scope_cancel(container_of(tm, weft_scope, timer),
                        WEFT__CANCEL_DEADLINE);
@@ -58,7 +64,7 @@ void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what) {
                      what, site_file(top), top->site.line);
     }
     weft__trace_scope(t->rt, WEFT_EV_SCOPE_EXIT, s, 0);
-    weft__scope_unlink(t->rt, s);
+    scope_unlink(t->rt, s);
     t->scope_top = s->parent;
     s->owner = NULL;
 }

@@ -17,7 +17,7 @@ enum weft__cancel_reason {
 };
 
 /* Links s under parent (may be NULL) as a scope of owner, without making
- * it owner's innermost scope. Inline, with unlink: twice per task. */
+ * it owner's innermost scope. Inline: once per spawn. */
 static inline void weft__scope_link(weft_scope *s, weft_scope *parent,
                                     struct weft__task *owner) {
     s->parent = parent;
@@ -27,12 +27,6 @@ static inline void weft__scope_link(weft_scope *s, weft_scope *parent,
     weft__list_init(&s->children);
     weft__list_init(&s->sibling);
     if (parent) weft__list_push(&parent->children, &s->sibling);
-}
-
-/* Unlinks s from its parent and disarms its deadline. */
-static inline void weft__scope_unlink(struct weft__rt *rt, weft_scope *s) {
-    weft__timer_disarm(rt, &s->timer);
-    weft__list_erase(&s->sibling);
 }
 
 /* Enters s as t's innermost scope. */

@@ -57,8 +57,10 @@ struct weft__wait {
 
 /* A task. Lives at the top of its own stack, so a parked task costs the
  * pages of stack it touched and nothing else. Spawn clears the fields
- * from the first one to `base`'s timer (task.c) and sets the others; the
- * timers need only `armed` cleared, the heap sets the rest when armed. */
+ * from the first one to `base`'s timer (task.c) and sets the others. The
+ * base scope has no deadline, so its timer is never armed nor read: its
+ * 56 bytes are left as they are; park_timer needs only `armed` cleared
+ * (the heap sets the rest when it is armed). */
 struct weft__task {
     /* cleared at spawn */
     int state;                   /* enum weft__task_state */
@@ -74,7 +76,7 @@ struct weft__task {
     struct weft__task_leaks leaks; /* objects it created, still tracked */
     weft_scope *scope_top;       /* innermost entered scope */
     weft_scope base;             /* outermost scope: child of the group's;
-                                    its timer, last, is never armed */
+                                    its timer (last) is never touched */
     /* set at spawn */
     struct weft__ctx ctx;        /* saved registers while not running */
     struct weft__rt *rt;         /* weak: the runtime outlives the task */

@@ -31,8 +31,8 @@ struct weft_task_status {
 static void task_entry(void *p);
 
 /* The part of a new task cleared at spawn: its fields up to the base
- * scope's timer, rounded up to whole cache lines (the rest of the line
- * is the unarmed timer's). */
+ * scope's timer, rounded up to whole cache lines (the rest of the last
+ * line is the head of that timer, which nothing reads). */
 #define TASK_CLEAR_BYTES \
     ((offsetof(struct weft__task, base.timer) + 63) & ~(size_t)63)
 _Static_assert(TASK_CLEAR_BYTES <= offsetof(struct weft__task, ctx),
@@ -60,7 +60,6 @@ task_alloc(struct weft__rt *rt, const char *name, struct weft__task **out) {
     if (rc) return rc;
     struct weft__task *t = weft__stack_top_object(&st, sizeof *t);
     clear_lines(t, TASK_CLEAR_BYTES);
-    t->base.timer.armed = false;
     t->park_timer.armed = false;
     t->stack = st;
     t->rt = rt;
@@ -170,7 +169,7 @@ static void task_end(struct weft__task *t, int rc) {
                      t->name ? t->name : "?");
     }
     weft__trace_task(rt, WEFT_EV_EXIT, t, rc);
-    weft__scope_unlink(rt, &t->base);
+    weft__list_erase(&t->base.sibling); /* its timer was never armed */
     weft_group *g = t->group;
     if (t->status) {
         finish_start(t, rc); /* the result goes to the starter */
