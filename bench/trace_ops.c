@@ -5,8 +5,6 @@
  *   bench/trace_ops yield N   two tasks, N weft_yield each
  *   bench/trace_ops queue N   N round trips through two rendezvous queues
  *   bench/trace_ops lock N    2N uncontended acquire + release pairs
- *   bench/trace_ops spawn N   N empty tasks spawned and joined, in groups
- *                             of 1,000 (N a multiple of 1,000)
  * Run twice with different N: the difference over the extra operations
  * is the cost of one, free of set-up. */
 #include <stdint.h>
@@ -58,26 +56,8 @@ static int locks(void) {
     return 0;
 }
 
-static int empty(void *arg) {
-    (void)arg;
-    return 0;
-}
-
-static int spawns(void) {
-    for (size_t done = 0; done < n; done += 1000) {
-        weft_group g;
-        weft_group_init(&g);
-        for (int i = 0; i < 1000; i++) weft_spawn(&g, "empty", empty, NULL);
-        int rc = weft_group_join(&g);
-        weft_group_destroy(&g);
-        if (rc) return rc;
-    }
-    return 0;
-}
-
 static int run(void *what) {
     if (!strcmp(what, "lock")) return locks();
-    if (!strcmp(what, "spawn")) return spawns();
     struct pair p;
     weft_queue_init(&p.a, 0, sizeof(uint64_t));
     weft_queue_init(&p.b, 0, sizeof(uint64_t));
@@ -95,8 +75,8 @@ static int run(void *what) {
 
 int main(int argc, char **argv) {
     if (argc != 3 || (strcmp(argv[1], "yield") && strcmp(argv[1], "queue") &&
-                      strcmp(argv[1], "lock") && strcmp(argv[1], "spawn"))) {
-        fprintf(stderr, "usage: trace_ops yield|queue|lock|spawn N\n");
+                      strcmp(argv[1], "lock"))) {
+        fprintf(stderr, "usage: trace_ops yield|queue|lock N\n");
         return 2;
     }
     n = strtoul(argv[2], NULL, 10);
