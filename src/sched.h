@@ -223,8 +223,34 @@ void weft__requeue(struct weft__wait *w, struct weft__waitq *to);
 /* Wakes every waiter of q, oldest first. */
 void weft__wake_all(struct weft__waitq *q, int result);
 
-/* Makes the calling task runnable again and lets the scheduler pick. */
-void weft__reschedule(void);
+/* weft__reschedule when other tasks are runnable or the batch is over:
+ * t goes to the back of the run queue and the scheduler picks. */
+void weft__reschedule_switch(struct weft__rt *rt, struct weft__task *t);
+/* Reports t's overwritten stack canary and aborts. */
+WEFT__NORETURN void weft__canary_failed(const struct weft__task *t);
+/* The running task t leaves the CPU (a checkpoint, a park, its end):
+ * reports it when it ran longer than rt->slow_ns, starts the next slice
+ * (slow.c). Called only when rt->slow_ns is set. */
+void weft__slow_check(struct weft__rt *rt, struct weft__task *t);
+
+/* Makes the calling task runnable again and lets the scheduler pick.
+ * Alone (no other task runnable, budget left) the pick could only
+ * return the caller, so this does that pick's bookkeeping and returns,
+ * inline: an uncontended lock or a checkpoint then makes no call. Both
+ * backends call pick_next only with two or more runnable tasks, so the
+ * simulator's choices and step count are the same. */
+static inline void weft__reschedule(void) {
+    struct weft__rt *rt = weft__tls_rt;
+    struct weft__task *t = weft__task_current("a checkpoint");
+    if (rt->runq_len || !rt->budget) {
+        weft__reschedule_switch(rt, t);
+        return;
+    }
+    if (unlikely(!weft__stack_canary_ok(&t->stack))) weft__canary_failed(t);
+    if (unlikely(rt->slow_ns)) weft__slow_check(rt, t);
+    rt->budget--;
+    rt->steps++;
+}
 
 /* weft__scope_chain_cancelled when s's cached answer is stale: walks
  * the chain and caches the answer (sched.c). */
@@ -284,10 +310,6 @@ int weft__task_create_root(struct weft__rt *rt, int (*fn)(void *), void *arg);
 /* Frees what the tasks still alive at a deadlock hold. */
 void weft__tasks_abandon(struct weft__rt *rt);
 
-/* The running task t leaves the CPU (a checkpoint, a park, its end):
- * reports it when it ran longer than rt->slow_ns, starts the next slice
- * (slow.c). Called only when rt->slow_ns is set. */
-void weft__slow_check(struct weft__rt *rt, struct weft__task *t);
 /* Stops the run: the loop returns code (negative) as soon as it runs,
  * and the tasks are abandoned as at a deadlock. Called from a task, it
  * never returns (the task is abandoned where it stands). */
