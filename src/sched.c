@@ -125,10 +125,12 @@ static void reap(struct weft__rt *rt) {
 /* The running task gives up the CPU; it has already put itself in the
  * run queue, on a wait, or in DONE (dying). Returns when it runs again.
  * A dying task cannot free its own stack: whoever runs next does.
- * Inline in each of its callers: a switch then costs one call (to the
- * machine switch), not two. */
-static inline __attribute__((always_inline)) void
-leave_current(struct weft__rt *rt, bool dying) {
+ * Out of line on purpose: every task then calls the machine switch
+ * from this one place, so the return the switch makes into the resumed
+ * task is the one the CPU's return stack predicts. Inlined into its
+ * callers (one call fewer, 14 instructions fewer per queue message) the
+ * ping-pong measured 15 to 20 % slower. */
+static void leave_current(struct weft__rt *rt, bool dying) {
     struct weft__task *self = rt->current;
     if (unlikely(!weft__stack_canary_ok(&self->stack))) report_canary(self);
     if (unlikely(rt->slow_ns)) weft__slow_check(rt, self);
