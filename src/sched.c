@@ -198,7 +198,7 @@ bool weft__scope_chain_walk(weft_scope *s) {
 }
 
 /* Out of line, so that the common answer needs no stack frame. */
-__attribute__((cold)) bool weft__cancel_seen(struct weft__task *t) {
+__attribute__((noinline, cold)) bool weft__cancel_seen(struct weft__task *t) {
     weft__trace_task(t->rt, WEFT_EV_CANCELLED, t, 0);
     return true;
 }
