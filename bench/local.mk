@@ -11,6 +11,15 @@ BENCH_PROGS = bench/tasks bench/sync bench/ctx bench/memory bench/io \
 	bench/explore_runs bench/net
 EXTRA_PROGRAMS = $(BENCH_PROGS)
 
+# Built by `make bench`, not run by it: one hot path at a time, for
+# callgrind's instruction counts and for timings taken in turns with
+# another build (docs/PERFORMANCE.md, "Per machine type").
+EXTRA_PROGRAMS += bench/hot_ops
+bench_hot_ops_SOURCES = bench/hot_ops.c
+bench_hot_ops_CFLAGS = $(BENCH_CFLAGS)
+bench_hot_ops_LDADD = libweft.la
+bench_hot_ops_LDFLAGS = -no-install
+
 # Through the public API and the shared library, as an application uses it.
 bench_tasks_SOURCES = bench/tasks.c $(BENCH_HARNESS)
 bench_tasks_CFLAGS = $(BENCH_CFLAGS)

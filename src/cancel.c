@@ -15,18 +15,8 @@
 
 #include "weft/time.h"
 
-void weft__scope_link(weft_scope *s, weft_scope *parent,
-                      struct weft__task *owner) {
-    s->parent = parent;
-    s->owner = owner;
-    s->deadline = WEFT_NEVER;
-    s->chain_epoch = 0; /* nothing cached */
-    weft__list_init(&s->children);
-    weft__list_init(&s->sibling);
-    if (parent) weft__list_push(&parent->children, &s->sibling);
-}
-
-void weft__scope_unlink(struct weft__rt *rt, weft_scope *s) {
+/* Unlinks s from its parent and disarms its deadline. */
+static void scope_unlink(struct weft__rt *rt, weft_scope *s) {
     weft__timer_disarm(rt, &s->timer);
     weft__list_erase(&s->sibling);
 }
@@ -74,7 +64,7 @@ void weft__scope_leave(struct weft__task *t, weft_scope *s, const char *what) {
                      what, site_file(top), top->site.line);
     }
     weft__trace_scope(t->rt, WEFT_EV_SCOPE_EXIT, s, 0);
-    weft__scope_unlink(t->rt, s);
+    scope_unlink(t->rt, s);
     t->scope_top = s->parent;
     s->owner = NULL;
 }

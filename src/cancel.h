@@ -17,11 +17,17 @@ enum weft__cancel_reason {
 };
 
 /* Links s under parent (may be NULL) as a scope of owner, without making
- * it owner's innermost scope. */
-void weft__scope_link(weft_scope *s, weft_scope *parent,
-                      struct weft__task *owner);
-/* Unlinks s from its parent and disarms its deadline. */
-void weft__scope_unlink(struct weft__rt *rt, weft_scope *s);
+ * it owner's innermost scope. Inline: once per spawn. */
+static inline void weft__scope_link(weft_scope *s, weft_scope *parent,
+                                    struct weft__task *owner) {
+    s->parent = parent;
+    s->owner = owner;
+    s->deadline = WEFT_NEVER;
+    s->chain_epoch = 0; /* nothing cached */
+    weft__list_init(&s->children);
+    weft__list_init(&s->sibling);
+    if (parent) weft__list_push(&parent->children, &s->sibling);
+}
 
 /* Enters s as t's innermost scope. */
 void weft__scope_enter(struct weft__task *t, weft_scope *s,

@@ -26,18 +26,13 @@ static struct weft_call_site no_task_site;
 __thread struct weft_call_site *weft__call_site
     __attribute__((tls_model("initial-exec"))) = &no_task_site;
 
-struct weft__task *weft__task_current(const char *what) {
-    struct weft__rt *rt = weft__tls_rt;
-    if (unlikely(!rt || !rt->current)) {
-        weft__misuse(NULL, NULL, 0, "%s called outside a weft task", what);
-    }
-    return rt->current;
+void weft__outside_task(const char *what) {
+    weft__misuse(NULL, NULL, 0, "%s called outside a weft task", what);
 }
 
 /* ---- the run queue: a ring of capacity >= ntasks, a power of two ---- */
 
-int weft__runq_reserve(struct weft__rt *rt, size_t n) {
-    if (n <= rt->runq_cap) return 0;
+int weft__runq_grow(struct weft__rt *rt, size_t n) {
     size_t cap = rt->runq_cap ? rt->runq_cap : 64;
     while (cap < n) cap *= 2;
     struct weft__task **q = malloc(cap * sizeof *q);
@@ -52,14 +47,10 @@ int weft__runq_reserve(struct weft__rt *rt, size_t n) {
     return 0;
 }
 
-void weft__make_runnable(struct weft__rt *rt, struct weft__task *t) {
-    t->state = WEFT__TASK_RUNNABLE;
-    rt->runq[(rt->runq_head + rt->runq_len++) & (rt->runq_cap - 1)] = t;
-}
-
 /* Takes the i-th oldest runnable task; the i older ones move up one
  * slot, so index order stays age order for the next choice. */
-static struct weft__task *runq_take(struct weft__rt *rt, size_t i) {
+static inline __attribute__((always_inline)) struct weft__task *
+runq_take(struct weft__rt *rt, size_t i) {
     size_t mask = rt->runq_cap - 1;
     size_t h = rt->runq_head;
     struct weft__task *t = rt->runq[(h + i) & mask];
@@ -80,7 +71,10 @@ static void note_leaving(struct weft__rt *rt, const struct weft__task *self) {
     rt->yielding = false;
 }
 
-static struct weft__task *pick(struct weft__rt *rt) {
+/* Inline: it runs at every switch, and its call would cost a quarter
+ * of its work. */
+static inline __attribute__((always_inline)) struct weft__task *
+pick(struct weft__rt *rt) {
     size_t i = 0;
     if (rt->runq_len > 1 && !rt->backend->fifo) {
         i = rt->backend->pick_next(rt, rt->runq_len);
@@ -137,7 +131,12 @@ static void reap(struct weft__rt *rt) {
 
 /* The running task gives up the CPU; it has already put itself in the
  * run queue, on a wait, or in DONE (dying). Returns when it runs again.
- * A dying task cannot free its own stack: whoever runs next does. */
+ * A dying task cannot free its own stack: whoever runs next does.
+ * Out of line on purpose: every task then calls the machine switch
+ * from this one place, so the return the switch makes into the resumed
+ * task is the one the CPU's return stack predicts. Inlined into its
+ * callers (one call fewer, 14 instructions fewer per queue message) the
+ * ping-pong measured 15 to 20 % slower. */
 static void leave_current(struct weft__rt *rt, bool dying) {
     struct weft__task *self = rt->current;
     if (unlikely(!weft__stack_canary_ok(&self->stack))) report_canary(self);
@@ -162,16 +161,9 @@ void weft__sched_first_entry(void) {
     if (rt->zombie) reap(rt);
 }
 
-void weft__reschedule(void) {
-    struct weft__rt *rt = weft__tls_rt;
-    struct weft__task *t = weft__task_current("a checkpoint");
-    if (rt->runq_len == 0 && rt->budget) { /* alone: it would be picked */
-        if (unlikely(!weft__stack_canary_ok(&t->stack))) report_canary(t);
-        if (unlikely(rt->slow_ns)) weft__slow_check(rt, t);
-        rt->budget--;
-        rt->steps++;
-        return;
-    }
+void weft__canary_failed(const struct weft__task *t) { report_canary(t); }
+
+void weft__reschedule_switch(struct weft__rt *rt, struct weft__task *t) {
     weft__make_runnable(rt, t);
     leave_current(rt, false);
 }
@@ -183,9 +175,8 @@ void weft__reschedule(void) {
  * shielded, or already cached; so entering, leaving and joining cost
  * O(1) whatever the depth of the tree, and only the first checkpoint
  * after a cancel pays for a walk. */
-bool weft__scope_chain_cancelled(weft_scope *s) {
+bool weft__scope_chain_walk(weft_scope *s) {
     uint64_t epoch = weft__tls_rt->cancel_epoch;
-    if (likely(s->chain_epoch == epoch)) return s->chain_cancelled;
     weft_scope *end = s;
     bool cancelled;
     for (;;) {
@@ -214,14 +205,9 @@ bool weft__scope_chain_cancelled(weft_scope *s) {
 }
 
 /* Out of line, so that the common answer needs no stack frame. */
-__attribute__((noinline, cold)) static bool cancel_seen(struct weft__task *t) {
+__attribute__((noinline, cold)) bool weft__cancel_seen(struct weft__task *t) {
     weft__trace_task(t->rt, WEFT_EV_CANCELLED, t, 0);
     return true;
-}
-
-bool weft__task_cancelled(struct weft__task *t) {
-    if (likely(!weft__scope_chain_cancelled(t->scope_top))) return false;
-    return cancel_seen(t);
 }
 
 int weft__yield(void) {
@@ -252,21 +238,12 @@ void weft__waitq_init(struct weft__waitq *q, const char *kind,
     q->site = site;
 }
 
-struct weft__wait *weft__waitq_first(const struct weft__waitq *q) {
-    if (!q->nwaiters) return NULL;
-    return container_of(q->waiters.next, struct weft__wait, node);
-}
-
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
                      weft_time deadline, void (*fire)(struct weft__timer *)) {
     tm->deadline = deadline;
     tm->tiebreak = rt->timer_seq++;
     tm->fire = fire;
     weft__timers_push(&rt->timers, tm);
-}
-
-void weft__timer_disarm(struct weft__rt *rt, struct weft__timer *tm) {
-    if (tm->armed) weft__timers_erase(&rt->timers, tm);
 }
 
 static void park_timer_fire(struct weft__timer *tm) {
@@ -278,7 +255,8 @@ int weft__park(struct weft__waitq *q, struct weft__wait *w,
                weft_time deadline, unsigned flags) {
     struct weft__rt *rt = weft__tls_rt;
     struct weft__task *t = weft__task_current("a blocking call");
-    if (!(flags & WEFT__PARK_NOCANCEL) && weft__task_cancelled(t)) {
+    if (!(flags & (WEFT__PARK_NOCANCEL | WEFT__PARK_CHECKED)) &&
+        weft__task_cancelled(t)) {
         return -ECANCELED;
     }
     w->task = t;

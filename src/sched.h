@@ -42,6 +42,9 @@ enum weft__task_state {
 
 /* Park flags. */
 #define WEFT__PARK_NOCANCEL 0x1u /* cancellation does not wake this wait */
+#define WEFT__PARK_CHECKED 0x2u  /* the caller has just found the task not
+                                    cancelled, and nothing ran since: park
+                                    skips its own check */
 
 /* One parked task on one wait queue; lives on the task's stack. */
 struct weft__wait {
@@ -53,33 +56,39 @@ struct weft__wait {
 };
 
 /* A task. Lives at the top of its own stack, so a parked task costs the
- * pages of stack it touched and nothing else. */
+ * pages of stack it touched and nothing else. Spawn clears the fields
+ * from the first one to `base`'s timer (task.c) and sets the others. The
+ * base scope has no deadline, so its timer is never armed nor read: its
+ * 56 bytes are left as they are; park_timer needs only `armed` cleared
+ * (the heap sets the rest when it is armed). */
 struct weft__task {
-    struct weft__ctx ctx;        /* saved registers while not running */
-    struct weft__rt *rt;         /* weak: the runtime outlives the task */
-    uint64_t id;                 /* 1 for the root task */
-    const char *name;            /* borrowed from the spawner */
+    /* cleared at spawn */
     int state;                   /* enum weft__task_state */
-    int result;                  /* fn's return value once DONE */
-    weft_scope *scope_top;       /* innermost entered scope */
-    weft_scope base;             /* outermost scope: child of the group's */
-    struct weft__wait *wait;     /* while PARKED */
     unsigned park_flags;         /* WEFT__PARK_* of the current wait */
-    struct weft__timer park_timer; /* deadline of the current wait */
+    struct weft__wait *wait;     /* while PARKED */
     weft_group *group;           /* weak: joins before the task is freed */
     int (*fn)(void *);           /* body, or NULL for a started task */
     int (*start_fn)(void *, weft_task_status *);
     void *arg;
     weft_task_status *status;    /* weft_start handshake, until started */
-    struct weft__list all_node;  /* in rt->tasks */
-    struct weft__task_leaks leaks; /* objects it created, still tracked */
     const char *resumed_from;    /* slow-task report: what it last waited
                                     on (src/slow.c); NULL: its start */
-    void *host;                  /* weak: its simulated host (sim/net.h),
-                                    inherited at spawn; NULL: none */
-    struct weft__stack stack;    /* where this task lives */
+    struct weft__task_leaks leaks; /* objects it created, still tracked */
+    weft_scope *scope_top;       /* innermost entered scope */
+    weft_scope base;             /* outermost scope: child of the group's;
+                                    its timer (last) is never touched */
+    /* set at spawn */
+    struct weft__ctx ctx;        /* saved registers while not running */
+    struct weft__rt *rt;         /* weak: the runtime outlives the task */
+    uint64_t id;                 /* 1 for the root task */
+    const char *name;            /* borrowed from the spawner */
     uintptr_t site;              /* where it last left the CPU: a code
                                     address (schedule coverage) */
+    struct weft__list all_node;  /* in rt->tasks */
+    struct weft__stack stack;    /* where this task lives */
+    struct weft__timer park_timer; /* deadline of the current wait */
+    void *host;                  /* weak: its simulated host (sim/net.h),
+                                    inherited; NULL: none */
     struct weft_call_site call_site; /* its blocking call's line, while in
                                     one made by macro (weft/common.h) */
 };
@@ -161,11 +170,22 @@ void weft__remote_deliver(struct weft__rt *rt);
 /* Arms tm to call fire at the absolute deadline. */
 void weft__timer_arm(struct weft__rt *rt, struct weft__timer *tm,
                      weft_time deadline, void (*fire)(struct weft__timer *));
-/* Disarms tm if armed. */
-void weft__timer_disarm(struct weft__rt *rt, struct weft__timer *tm);
+/* Disarms tm if armed (inline: most timers disarmed were never armed). */
+static inline void weft__timer_disarm(struct weft__rt *rt,
+                                      struct weft__timer *tm) {
+    if (tm->armed) weft__timers_erase(&rt->timers, tm);
+}
 
-/* The running task; misuse outside a task (what names the caller). */
-struct weft__task *weft__task_current(const char *what);
+/* Misuse: what was called outside a weft task. */
+WEFT__NORETURN void weft__outside_task(const char *what);
+
+/* The running task; misuse outside a task (what names the caller).
+ * Inline: every API call starts with it. */
+static inline struct weft__task *weft__task_current(const char *what) {
+    struct weft__rt *rt = weft__tls_rt;
+    if (unlikely(!rt || !rt->current)) weft__outside_task(what);
+    return rt->current;
+}
 
 /* Wait queues. */
 /* kind is a static description ("lock"); obj and site identify the
@@ -176,13 +196,17 @@ static inline bool weft__waitq_empty(const struct weft__waitq *q) {
     return q->nwaiters == 0;
 }
 /* Oldest waiter, NULL when empty. */
-struct weft__wait *weft__waitq_first(const struct weft__waitq *q);
+static inline struct weft__wait *weft__waitq_first(const struct weft__waitq *q) {
+    if (!q->nwaiters) return NULL;
+    return container_of(q->waiters.next, struct weft__wait, node);
+}
 
 /* Parks the calling task on q (may be NULL: wait only for the deadline
  * or cancellation) until woken. Returns the waker's result, -ETIMEDOUT
  * at the absolute deadline (WEFT_NEVER: none), or -ECANCELED when an
  * enclosing scope is or becomes cancelled (unless WEFT__PARK_NOCANCEL).
- * Already cancelled: returns -ECANCELED at once without parking. On
+ * Already cancelled: returns -ECANCELED at once without parking (unless
+ * WEFT__PARK_CHECKED says the caller has just checked). On
  * return w is on no queue. w->data is left to the caller. */
 int weft__park(struct weft__waitq *q, struct weft__wait *w,
                weft_time deadline, unsigned flags);
@@ -203,15 +227,57 @@ void weft__requeue(struct weft__wait *w, struct weft__waitq *to);
 /* Wakes every waiter of q, oldest first. */
 void weft__wake_all(struct weft__waitq *q, int result);
 
-/* Makes the calling task runnable again and lets the scheduler pick. */
-void weft__reschedule(void);
+/* weft__reschedule when other tasks are runnable or the batch is over:
+ * t goes to the back of the run queue and the scheduler picks. */
+void weft__reschedule_switch(struct weft__rt *rt, struct weft__task *t);
+/* Reports t's overwritten stack canary and aborts. */
+WEFT__NORETURN void weft__canary_failed(const struct weft__task *t);
+/* The running task t leaves the CPU (a checkpoint, a park, its end):
+ * reports it when it ran longer than rt->slow_ns, starts the next slice
+ * (slow.c). Called only when rt->slow_ns is set. */
+void weft__slow_check(struct weft__rt *rt, struct weft__task *t);
+
+/* Makes the calling task runnable again and lets the scheduler pick.
+ * Alone (no other task runnable, budget left) the pick could only
+ * return the caller, so this does that pick's bookkeeping and returns,
+ * inline: an uncontended lock or a checkpoint then makes no call. Both
+ * backends call pick_next only with two or more runnable tasks, so the
+ * simulator's choices and step count are the same. */
+static inline void weft__reschedule(void) {
+    struct weft__rt *rt = weft__tls_rt;
+    struct weft__task *t = weft__task_current("a checkpoint");
+    if (rt->runq_len || !rt->budget) {
+        weft__reschedule_switch(rt, t);
+        return;
+    }
+    if (unlikely(!weft__stack_canary_ok(&t->stack))) weft__canary_failed(t);
+    if (unlikely(rt->slow_ns)) weft__slow_check(rt, t);
+    rt->budget--;
+    rt->steps++;
+}
+
+/* weft__scope_chain_cancelled when s's cached answer is stale: walks
+ * the chain and caches the answer (sched.c). */
+bool weft__scope_chain_walk(weft_scope *s);
 
 /* Whether a checkpoint whose innermost scope is s would be cancelled:
- * some scope from s up to the first shielded one is. */
-bool weft__scope_chain_cancelled(weft_scope *s);
+ * some scope from s up to the first shielded one is. The cached answer
+ * is inline: every checkpoint asks. */
+static inline bool weft__scope_chain_cancelled(weft_scope *s) {
+    if (likely(s->chain_epoch == weft__tls_rt->cancel_epoch)) {
+        return s->chain_cancelled;
+    }
+    return weft__scope_chain_walk(s);
+}
+
+/* weft__task_cancelled's yes, out of line (it is traced). */
+bool weft__cancel_seen(struct weft__task *t);
 
 /* Whether a checkpoint of t would return -ECANCELED now. */
-bool weft__task_cancelled(struct weft__task *t);
+static inline bool weft__task_cancelled(struct weft__task *t) {
+    if (likely(!weft__scope_chain_cancelled(t->scope_top))) return false;
+    return weft__cancel_seen(t);
+}
 
 /* A checkpoint: schedule point, then -ECANCELED or 0. */
 int weft__checkpoint(void);
@@ -223,10 +289,20 @@ int weft__yield(void);
  * cancellable tasks whose innermost scope is s. */
 void weft__wake_cancelled_in(weft_scope *s);
 
-/* Grows the run queue to hold n tasks: 0 or -ENOMEM. */
-int weft__runq_reserve(struct weft__rt *rt, size_t n);
+/* weft__runq_reserve's growth, when n exceeds the capacity. */
+int weft__runq_grow(struct weft__rt *rt, size_t n);
+/* Grows the run queue to hold n tasks: 0 or -ENOMEM. Called at every
+ * spawn, hence inline. */
+static inline int weft__runq_reserve(struct weft__rt *rt, size_t n) {
+    if (likely(n <= rt->runq_cap)) return 0;
+    return weft__runq_grow(rt, n);
+}
 /* Makes t runnable (t must be new or parked-and-dequeued). */
-void weft__make_runnable(struct weft__rt *rt, struct weft__task *t);
+static inline void weft__make_runnable(struct weft__rt *rt,
+                                       struct weft__task *t) {
+    t->state = WEFT__TASK_RUNNABLE;
+    rt->runq[(rt->runq_head + rt->runq_len++) & (rt->runq_cap - 1)] = t;
+}
 /* First thing a new context does (ASan bookkeeping). */
 void weft__sched_first_entry(void);
 /* Leaves the running task for good (it is DONE). */
@@ -238,10 +314,6 @@ int weft__task_create_root(struct weft__rt *rt, int (*fn)(void *), void *arg);
 /* Frees what the tasks still alive at a deadlock hold. */
 void weft__tasks_abandon(struct weft__rt *rt);
 
-/* The running task t leaves the CPU (a checkpoint, a park, its end):
- * reports it when it ran longer than rt->slow_ns, starts the next slice
- * (slow.c). Called only when rt->slow_ns is set. */
-void weft__slow_check(struct weft__rt *rt, struct weft__task *t);
 /* Stops the run: the loop returns code (negative) as soon as it runs,
  * and the tasks are abandoned as at a deadlock. Called from a task, it
  * never returns (the task is abandoned where it stands). */

@@ -39,12 +39,6 @@ struct weft__slab {
     unsigned vg_ids[]; /* valgrind stack ids, one per stack */
 };
 
-/* A free stack's link, stored at its (colored) top. */
-struct free_link {
-    void *next;
-    struct weft__stack stack;
-};
-
 static size_t pretended_map_limit; /* tests: 0, or the limit to assume */
 
 void weft__stacks_pretend_map_limit(size_t n) { pretended_map_limit = n; }
@@ -233,13 +227,9 @@ static void carve(const struct weft__stacks *p, const struct weft__slab *s,
     st->guarded = s->guarded;
 }
 
-static struct free_link *link_of(const struct weft__stack *st) {
-    return (struct free_link *)st->top - 1;
-}
-
-int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
-    if (p->free) {
-        struct free_link *l = p->free;
+int weft__stack_get_slow(struct weft__stacks *p, struct weft__stack *out) {
+    if (p->free) { /* under ASan only */
+        struct weft__stack_link *l = p->free;
         *out = l->stack;
         p->free = l->next;
         clear_poison(out);
@@ -258,16 +248,4 @@ int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
     p->ncarved++;
     clear_poison(out);
     return 0;
-}
-
-void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st) {
-    const struct weft__stack copy = *st; /* st may lie under the link */
-    struct free_link *l = link_of(&copy);
-    l->stack = copy;
-    l->next = p->free;
-    p->free = l;
-}
-
-void *weft__stack_top_object(const struct weft__stack *st, size_t objsize) {
-    return (void *)(((uintptr_t)st->top - objsize) & ~(uintptr_t)63);
 }

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common.h"
+
 struct weft__slab;
 
 /* One stack: memory [lo, top), at least size bytes. */
@@ -54,12 +56,37 @@ struct weft__stacks {
 void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode);
 void weft__stacks_fini(struct weft__stacks *p);
 
+/* A free stack's link, stored at its (colored) top. */
+struct weft__stack_link {
+    void *next;
+    struct weft__stack stack;
+};
+
+/* weft__stack_get when the pool is empty: a stack from a new slab; and
+ * under ASan every get, which must unpoison the stack it hands out. */
+int weft__stack_get_slow(struct weft__stacks *p, struct weft__stack *out);
+
 /* A stack from the pool, or from a new slab. 0, or -ENOMEM (when the
- * kernel refused a mapping, a message names vm.max_map_count). */
-int weft__stack_get(struct weft__stacks *p, struct weft__stack *out);
+ * kernel refused a mapping, a message names vm.max_map_count). The pool
+ * pop is inline: it runs at every spawn. */
+static inline int weft__stack_get(struct weft__stacks *p,
+                                  struct weft__stack *out) {
+    struct weft__stack_link *l = p->free;
+    if (WEFT_ASAN || unlikely(!l)) return weft__stack_get_slow(p, out);
+    *out = l->stack;
+    p->free = l->next;
+    return 0;
+}
 
 /* Returns st to the pool. */
-void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st);
+static inline void weft__stack_put(struct weft__stacks *p,
+                                   const struct weft__stack *st) {
+    const struct weft__stack copy = *st; /* st may lie under the link */
+    struct weft__stack_link *l = (struct weft__stack_link *)copy.top - 1;
+    l->stack = copy;
+    l->next = p->free;
+    p->free = l;
+}
 
 /* Whether st's canary words are intact (always, for a guarded stack).
  * Checked at every switch, hence inline. */
@@ -70,7 +97,10 @@ static inline bool weft__stack_canary_ok(const struct weft__stack *st) {
 }
 
 /* The task-sized object at the top of st (align: 64). */
-void *weft__stack_top_object(const struct weft__stack *st, size_t objsize);
+static inline void *weft__stack_top_object(const struct weft__stack *st,
+                                           size_t objsize) {
+    return (void *)(((uintptr_t)st->top - objsize) & ~(uintptr_t)63);
+}
 
 /* For tests: computes AUTO's guard budget from n instead of the
  * kernel's vm.max_map_count (0: the kernel's again), in later runs. */

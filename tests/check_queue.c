@@ -91,6 +91,37 @@ START_TEST(queue_items_are_copied) {
 }
 END_TEST
 
+/* Items of every size up to 24 bytes come out as they went in, and no
+ * byte past the item is written: the ring copies the small sizes (4, 8,
+ * 16) with its own moves and the others with memcpy. */
+static int small_sizes(void *arg) {
+    (void)arg;
+    for (size_t n = 1; n <= 24; n++) {
+        weft_queue q;
+        ck_assert_int_eq(weft_queue_init(&q, 2, n), 0);
+        for (unsigned char round = 0; round < 3; round++) { /* wraps */
+            unsigned char in[24], out[32];
+            for (size_t i = 0; i < n; i++) {
+                in[i] = (unsigned char)(round * 31 + i + 1);
+            }
+            memset(out, 0xee, sizeof out);
+            ck_assert_int_eq(weft_queue_put(&q, in), 0);
+            ck_assert_int_eq(weft_queue_get(&q, out), 0);
+            ck_assert_mem_eq(out, in, n);
+            for (size_t i = n; i < sizeof out; i++) {
+                ck_assert_uint_eq(out[i], 0xee);
+            }
+        }
+        weft_queue_destroy(&q);
+    }
+    return 0;
+}
+
+START_TEST(queue_small_items_copied_exactly) {
+    ck_assert_run(both(_i, small_sizes, NULL), 0, _i);
+}
+END_TEST
+
 /* An unbounded queue grows while its ring is wrapped; order holds. */
 static int unbounded(void *arg) {
     (void)arg;
@@ -522,6 +553,7 @@ Suite *queue_suite(void) {
     tcase_add_loop_test(tc, queue_put_get_in_fifo_order, 0, 3);
     tcase_add_test(tc, queue_init_bad_arguments_fail);
     tcase_add_test(tc, queue_items_are_copied);
+    tcase_add_loop_test(tc, queue_small_items_copied_exactly, 0, 2);
     tcase_add_test(tc, queue_unbounded_grows_keeping_order);
     tcase_add_loop_test(tc, queue_rendezvous_put_waits_for_get, 0, 50);
     tcase_add_loop_test(tc, queue_put_hands_item_to_parked_getter, 0, 50);

@@ -29,16 +29,18 @@ struct weft_scope {
     struct weft__list children;    /* scopes nested in this one */
     struct weft__list sibling;     /* link in parent->children */
     struct weft__task *owner;      /* task that entered it */
-    struct weft__timer timer;      /* the deadline, when finite */
     weft_time deadline;
     unsigned flags;                /* WEFT_SHIELD, WEFT_FAIL, internal */
     uint8_t cancelled;             /* cancel reason, 0 while not cancelled */
     bool chain_cancelled;          /* cached: a checkpoint here is
                                       cancelled (src/sched.c) */
-    uint64_t chain_epoch;          /* runtime epoch of that cache; 0: none */
     bool caught;                   /* exit absorbed a cancellation */
+    uint64_t chain_epoch;          /* runtime epoch of that cache; 0: none */
     struct weft__site site;        /* where it was entered */
     weft_time entered_at;          /* for leak reports; 0: not tracked */
+    struct weft__timer timer;      /* the deadline, when finite; last, so
+                                      that a task's base scope, which never
+                                      has one, need not clear it (src/task.c) */
 };
 
 /* Enters s in the calling task with an absolute deadline (WEFT_NEVER:

@@ -54,8 +54,10 @@ void weft__chan_init(struct weft__chan *ch, const struct weft__chan_ops *ops,
     weft__waitq_init(&ch->putters, kind_put, obj, site);
 }
 
-int weft__chan_try_put(struct weft__chan *ch, const struct weft__task *t,
-                       const void *item) {
+/* weft__chan_try_put, inline in the blocking put too: a message
+ * through a rendezvous makes one call fewer. */
+static inline int try_put(struct weft__chan *ch, const struct weft__task *t,
+                          const void *item) {
     if (ch->closed) return -EPIPE;
     struct weft__wait *w = weft__waitq_first(&ch->getters);
     if (!w && ch->len >= ch->capacity) return -EWOULDBLOCK;
@@ -72,8 +74,9 @@ int weft__chan_try_put(struct weft__chan *ch, const struct weft__task *t,
     return 0;
 }
 
-int weft__chan_try_get(struct weft__chan *ch, const struct weft__task *t,
-                       void *item) {
+/* weft__chan_try_get, inline in the blocking get too. */
+static inline int try_get(struct weft__chan *ch, const struct weft__task *t,
+                          void *item) {
     if (!ch->len && !take_from_putter(ch)) { /* a rendezvous takes here */
         return ch->closed ? -EPIPE : -EWOULDBLOCK;
     }
@@ -82,23 +85,33 @@ int weft__chan_try_get(struct weft__chan *ch, const struct weft__task *t,
     return 0;
 }
 
+int weft__chan_try_put(struct weft__chan *ch, const struct weft__task *t,
+                       const void *item) {
+    return try_put(ch, t, item);
+}
+
+int weft__chan_try_get(struct weft__chan *ch, const struct weft__task *t,
+                       void *item) {
+    return try_get(ch, t, item);
+}
+
 int weft__chan_put(struct weft__chan *ch, struct weft__task *t,
                    const void *item) {
     if (weft__task_cancelled(t)) return -ECANCELED;
-    int rc = weft__chan_try_put(ch, t, item);
+    int rc = try_put(ch, t, item);
     if (rc != -EWOULDBLOCK) return weft__sync_done(rc);
     struct weft__wait w;
     w.data = (void *)item; /* only read, by take_from_putter */
-    return weft__park(&ch->putters, &w, WEFT_NEVER, 0);
+    return weft__park(&ch->putters, &w, WEFT_NEVER, WEFT__PARK_CHECKED);
 }
 
 int weft__chan_get(struct weft__chan *ch, struct weft__task *t, void *item) {
     if (weft__task_cancelled(t)) return -ECANCELED;
-    int rc = weft__chan_try_get(ch, t, item);
+    int rc = try_get(ch, t, item);
     if (rc != -EWOULDBLOCK) return weft__sync_done(rc);
     struct weft__wait w;
     w.data = item;
-    return weft__park(&ch->getters, &w, WEFT_NEVER, 0);
+    return weft__park(&ch->getters, &w, WEFT_NEVER, WEFT__PARK_CHECKED);
 }
 
 void weft__chan_close(struct weft__chan *ch) {

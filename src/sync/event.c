@@ -35,7 +35,7 @@ int weft_event_wait(weft_event *e) {
     if (e->is_set) return weft__sync_done(0);
     struct weft__wait w;
     w.data = NULL;
-    return weft__park(&e->waitq, &w, WEFT_NEVER, 0);
+    return weft__park(&e->waitq, &w, WEFT_NEVER, WEFT__PARK_CHECKED);
 }
 
 size_t weft_event_waiters(const weft_event *e) {

@@ -155,7 +155,8 @@ static int acquire(weft_limiter *l, struct weft__task *t,
     if (rc != -EWOULDBLOCK) return weft__sync_done(rc);
     struct weft__wait w;
     w.data = &b; /* read by serve() and is_waiting() while parked */
-    return weft__park(&l->waitq, &w, WEFT_NEVER, 0); /* 0: serve() lent */
+    /* 0: serve() lent */
+    return weft__park(&l->waitq, &w, WEFT_NEVER, WEFT__PARK_CHECKED);
 }
 
 static int release(weft_limiter *l, struct weft__borrower b) {

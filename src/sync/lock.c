@@ -51,7 +51,7 @@ int weft_lock_acquire(weft_lock *lk) {
     if (weft__lock_held_by(lk, t)) return weft__sync_done(-EDEADLK);
     struct weft__wait w;
     w.data = NULL;
-    int rc = weft__park(&lk->waitq, &w, WEFT_NEVER, 0);
+    int rc = weft__park(&lk->waitq, &w, WEFT_NEVER, WEFT__PARK_CHECKED);
     weft__assert(rc != 0 || weft__lock_held_by(lk, t)); /* 0: give() */
     return rc;
 }

@@ -53,7 +53,7 @@ int weft_sem_acquire(weft_sem *s) {
     }
     struct weft__wait w;
     w.data = NULL;
-    return weft__park(&s->waitq, &w, WEFT_NEVER, 0);
+    return weft__park(&s->waitq, &w, WEFT_NEVER, WEFT__PARK_CHECKED);
 }
 
 int weft_sem_try_acquire(weft_sem *s) {
