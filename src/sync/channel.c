@@ -1,35 +1,57 @@
 /* src/sync/channel.c: the waiting discipline of both queues (see
  * channel.h; docs/SYNC.md; docs/ARCHITECTURE.md "Layers": sync).
- * Every item passes through the storage: put_commit is the one place an
- * item enters a queue, get_commit the one place it leaves. A put that
- * finds a getter parked commits the item and at once commits it out into
- * that getter's buffer, then wakes it; a get that frees room commits the
- * oldest parked putter's item in, then wakes it. The copy to or from a
- * parked task's buffer and its dequeue happen together, in the task that
- * wakes it, so a waiter cancelled first was never touched: no item is
- * lost or duplicated (cancel-safety). Invariants in weft/queue.h. */
+ * Every item passes through put_commit, the one place an item enters a
+ * queue, and get_commit, the one place it leaves: into the storage, or,
+ * when the queue is empty and the other side is parked, straight from
+ * one task's buffer to the other's (hand_over). A put that finds a getter
+ * parked hands the item to it and wakes it; a get that frees room
+ * commits the oldest parked putter's item in, then wakes it. The copy to
+ * or from a parked task's buffer and its dequeue happen together, in the
+ * task that wakes it, so a waiter cancelled first was never touched: no
+ * item is lost or duplicated (cancel-safety). Invariants in weft/queue.h. */
 #include "config.h"
 
 #include "sync/channel.h"
 #include "trace.h"
 
-/* The one place an item enters (trace point: put, of the kind of
- * ch->putters, item of putter). There is room. */
-static inline void put_commit(struct weft__chan *ch, const void *src,
-                       const struct weft__task *putter) {
+/* The trace points of an item entering (put, by putter) and leaving
+ * (get, by getter). */
+static inline void trace_put(const struct weft__chan *ch,
+                             const struct weft__task *putter) {
     weft__trace_obj(putter->rt, WEFT_EV_QUEUE_PUT, putter->id, ch->getters.obj,
                     0);
+}
+
+static inline void trace_get(const struct weft__chan *ch,
+                             const struct weft__task *getter) {
+    weft__trace_obj(getter->rt, WEFT_EV_QUEUE_GET, getter->id, ch->getters.obj,
+                    0);
+}
+
+/* An item enters the storage. There is room. */
+static inline void put_commit(struct weft__chan *ch, const void *src,
+                              const struct weft__task *putter) {
+    trace_put(ch, putter);
     ch->ops->push(ch, src);
     ch->len++;
 }
 
-/* The one place an item leaves (trace point: get, by getter). */
+/* An item leaves the storage. */
 static inline void get_commit(struct weft__chan *ch, void *dst,
-                       const struct weft__task *getter) {
-    weft__trace_obj(getter->rt, WEFT_EV_QUEUE_GET, getter->id, ch->getters.obj,
-                    0);
+                              const struct weft__task *getter) {
+    trace_get(ch, getter);
     ch->ops->pop(ch, dst);
     ch->len--;
+}
+
+/* The queue is empty: putter's item at src goes straight to getter's
+ * buffer dst, as a put then a get (one copy, not two). */
+static inline void hand_over(struct weft__chan *ch, void *dst, const void *src,
+                             const struct weft__task *putter,
+                             const struct weft__task *getter) {
+    trace_put(ch, putter);
+    trace_get(ch, getter);
+    ch->ops->hand(ch, dst, src);
 }
 
 /* Moves the oldest parked putter's item in, and wakes it. */
@@ -60,25 +82,30 @@ static inline int try_put(struct weft__chan *ch, const struct weft__task *t,
                           const void *item) {
     if (ch->closed) return -EPIPE;
     struct weft__wait *w = weft__waitq_first(&ch->getters);
-    if (!w && ch->len >= ch->capacity) return -EWOULDBLOCK;
+    if (w) { /* getters park only while ch is empty: the item is theirs */
+        hand_over(ch, w->data, item, t, w->task);
+        weft__wake(w, 0);
+        return 0;
+    }
+    if (ch->len >= ch->capacity) return -EWOULDBLOCK;
     if (ch->len == ch->nslots) { /* unbounded only */
         weft__assert(ch->capacity == WEFT_UNBOUNDED);
         int rc = ch->ops->grow(ch);
         if (rc) return rc;
     }
     put_commit(ch, item, t);
-    if (w) { /* ch was empty: the item is the getter's */
-        get_commit(ch, w->data, w->task);
-        weft__wake(w, 0);
-    }
     return 0;
 }
 
 /* weft__chan_try_get, inline in the blocking get too. */
 static inline int try_get(struct weft__chan *ch, const struct weft__task *t,
                           void *item) {
-    if (!ch->len && !take_from_putter(ch)) { /* a rendezvous takes here */
-        return ch->closed ? -EPIPE : -EWOULDBLOCK;
+    if (!ch->len) { /* a putter parks here only at capacity 0 */
+        struct weft__wait *w = weft__waitq_first(&ch->putters);
+        if (!w) return ch->closed ? -EPIPE : -EWOULDBLOCK;
+        hand_over(ch, item, w->data, w->task, t);
+        weft__wake(w, 0);
+        return 0;
     }
     get_commit(ch, item, t);
     if (ch->len < ch->capacity) take_from_putter(ch);

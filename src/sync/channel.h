@@ -23,6 +23,9 @@ struct weft__chan_ops {
     /* Raises ch->nslots, keeping every entry: 0, or -ENOMEM and nothing
      * changed. Called only when unbounded and ch->len == ch->nslots. */
     int (*grow)(struct weft__chan *ch);
+    /* Copies one item from src to dst, past the storage: an item handed
+     * from a parked task straight to another while the queue is empty. */
+    void (*hand)(struct weft__chan *ch, void *dst, const void *src);
 };
 
 /* Sets ch up, open and empty, over ops (static) with nslots entries of

@@ -79,7 +79,12 @@ static int heap_grow(struct weft__chan *ch) {
     return 0;
 }
 
-static const struct weft__chan_ops heap_ops = {heap_push, heap_pop, heap_grow};
+static void heap_hand(struct weft__chan *ch, void *dst, const void *src) {
+    memcpy(dst, src, pqueue_of(ch)->item_size);
+}
+
+static const struct weft__chan_ops heap_ops = {heap_push, heap_pop, heap_grow,
+                                               heap_hand};
 
 bool weft__pqueue_validate(const weft_pqueue *q) {
     for (size_t i = 1; i < q->ch.len; i++) {

@@ -3,8 +3,8 @@
  * here: the waiting, hand-over, close and cancel-safety are the
  * channel's (channel.c), which calls ring_push and ring_pop as the only
  * places an item enters or leaves. The ring holds ch.len items from slot
- * head on, wrapping at ch.nslots; a rendezvous (capacity 0) passes each
- * item through its one slot. Invariants in weft/queue.h. */
+ * head on, wrapping at ch.nslots; a rendezvous (capacity 0) hands each
+ * item straight from the putter to the getter (its one slot is unused). Invariants in weft/queue.h. */
 #include "config.h"
 
 #include "sync/channel.h"
@@ -21,8 +21,8 @@ static unsigned char *slot(const weft_queue *q, size_t i) {
 }
 
 /* Copies one item of n bytes. The common small sizes are one or two
- * moves: each item is copied twice (in and out), and a call to memcpy
- * with a size it must test costs more than the copy. */
+ * moves: a call to memcpy with a size it must test costs more than the
+ * copy. */
 static inline void copy_item(void *dst, const void *src, size_t n) {
     switch (n) {
     case 4: memcpy(dst, src, 4); break;
@@ -43,6 +43,10 @@ static void ring_pop(struct weft__chan *ch, void *item) {
     weft_queue *q = queue_of(ch);
     copy_item(item, slot(q, q->head), q->item_size);
     if (++q->head == ch->nslots) q->head = 0;
+}
+
+static void ring_hand(struct weft__chan *ch, void *dst, const void *src) {
+    copy_item(dst, src, queue_of(ch)->item_size);
 }
 
 /* Doubles the ring (unwrapping it): 0 or -ENOMEM, unchanged. */
@@ -67,7 +71,8 @@ static int ring_grow(struct weft__chan *ch) {
     return 0;
 }
 
-static const struct weft__chan_ops ring_ops = {ring_push, ring_pop, ring_grow};
+static const struct weft__chan_ops ring_ops = {ring_push, ring_pop, ring_grow,
+                                              ring_hand};
 
 /* ---- public API ---- */
 
