@@ -77,9 +77,10 @@ void weft__chan_init(struct weft__chan *ch, const struct weft__chan_ops *ops,
 }
 
 /* weft__chan_try_put, inline in the blocking put too: a message
- * through a rendezvous makes one call fewer. */
-static inline int try_put(struct weft__chan *ch, const struct weft__task *t,
-                          const void *item) {
+ * through a rendezvous makes one call fewer. Forced: the trace hooks'
+ * cold calls would otherwise tip the compiler's size limit. */
+static inline __attribute__((always_inline)) int
+try_put(struct weft__chan *ch, const struct weft__task *t, const void *item) {
     if (ch->closed) return -EPIPE;
     struct weft__wait *w = weft__waitq_first(&ch->getters);
     if (w) { /* getters park only while ch is empty: the item is theirs */
@@ -97,9 +98,9 @@ static inline int try_put(struct weft__chan *ch, const struct weft__task *t,
     return 0;
 }
 
-/* weft__chan_try_get, inline in the blocking get too. */
-static inline int try_get(struct weft__chan *ch, const struct weft__task *t,
-                          void *item) {
+/* weft__chan_try_get, inline in the blocking get too (forced likewise). */
+static inline __attribute__((always_inline)) int
+try_get(struct weft__chan *ch, const struct weft__task *t, void *item) {
     if (!ch->len) { /* a putter parks here only at capacity 0 */
         struct weft__wait *w = weft__waitq_first(&ch->putters);
         if (!w) return ch->closed ? -EPIPE : -EWOULDBLOCK;
