@@ -116,7 +116,7 @@ bench: $(EXTRA_PROGRAMS) bench-uv bench-boost
 
 EXTRA_DIST += bench/run.sh bench/py_baselines.py bench/uv_baseline.c \
 	bench/boost_baseline.c bench/ext/installed.c \
-	bench/sim_cost.sh \
+	bench/build_cost.sh \
 	bench/uctx/config.h bench/.gitignore
 CLEANFILES += $(EXTRA_PROGRAMS) bench/uv_baseline$(EXEEXT) \
 	bench/boost_baseline$(EXEEXT) \

@@ -1,19 +1,22 @@
 #!/bin/sh
-# bench/sim_cost.sh WITH NOSIM [ROUNDS]: what the simulator costs a
-# real-backend program when compiled in but unused, and what the
-# slow-task warning costs when on. WITH and NOSIM are two build trees of
-# the same commit, the second configured with --disable-sim, each after
-# `make bench/tasks bench/sync`. Runs them in turns (ROUNDS, default 5,
-# the order swapped each round, so drift of a shared machine hits both)
-# and prints, per round, the minimum of the switch row (bench/tasks,
-# 2 tasks in weft_yield) and of the queue row (bench/sync, rendezvous
-# ping-pong), then the median over rounds and the ratio. Not run by make
-# check. Example (docs/PERFORMANCE.md):
-#   sh bench/sim_cost.sh . /tmp/nosim 7
+# bench/build_cost.sh WITH WITHOUT [ROUNDS] [WHAT]: what a part of the
+# library costs a real-backend program when compiled in but unused, and
+# what the slow-task warning costs when on. WITH and WITHOUT are two
+# build trees of the same commit, the second configured without the part
+# (WHAT names its configure switch: --disable-sim, the default, or
+# --disable-trace), each after `make bench/tasks bench/sync`. Runs them
+# in turns (ROUNDS, default 5, the order swapped each round, so drift of
+# a shared machine hits both) and prints, per round, the minimum of the
+# switch row (bench/tasks, 2 tasks in weft_yield) and of the queue row
+# (bench/sync, rendezvous ping-pong), then the median over rounds. Not
+# run by make check. Examples (docs/PERFORMANCE.md):
+#   sh bench/build_cost.sh . /tmp/nosim 7
+#   sh bench/build_cost.sh . /tmp/notrace 9 --disable-trace
 set -u
 with=$1
-nosim=$2
+without=$2
 rounds=${3:-5}
+what=${4:---disable-sim}
 unset WEFT_BACKEND WEFT_SEED WEFT_STRATEGY WEFT_TRACE WEFT_TRACK_LEAKS \
     WEFT_BENCH_TABLE WEFT_SLOW_TASK_MS
 export WEFT_BENCH_REPEATS=${WEFT_BENCH_REPEATS:-5}
@@ -34,14 +37,14 @@ echo "round  build                 switch ns (min)  queue ns/msg (min)"
 i=1
 while [ $i -le "$rounds" ]; do
     if [ $((i % 2)) -eq 1 ]; then
-        order="with nosim slow"
+        order="with without slow"
     else
-        order="slow nosim with"
+        order="slow without with"
     fi
     for b in $order; do
         case $b in
-        with) one "sim compiled in" "$with" ;;
-        nosim) one "--disable-sim" "$nosim" ;;
+        with) one "compiled in" "$with" ;;
+        without) one "$what" "$without" ;;
         slow) one "slow-task warning on" "$with" WEFT_SLOW_TASK_MS=1000 ;;
         esac
     done | tee -a "$tmp" | awk -F '\t' -v r=$i \
@@ -54,7 +57,7 @@ median() { # label, column
 }
 echo
 echo "median over $rounds rounds:"
-for label in "sim compiled in" "--disable-sim" "slow-task warning on"; do
+for label in "compiled in" "$what" "slow-task warning on"; do
     printf '  %-21s switch %s ns, queue %s ns/msg\n' "$label" \
         "$(median "$label" 2)" "$(median "$label" 3)"
 done
