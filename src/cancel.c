@@ -11,6 +11,7 @@
 #include "trace.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "weft/time.h"
@@ -28,7 +29,25 @@ void weft__scope_link(weft_scope *s, weft_scope *parent,
 
 void weft__scope_unlink(struct weft__rt *rt, weft_scope *s) {
     weft__timer_disarm(rt, &s->timer);
+    if (s->deadline != WEFT_NEVER && --s->owner->ndeadline_scopes > 0) {
+        weft__timers_release(&rt->timers, 1); /* one reserved at enter */
+    }
     weft__list_erase(&s->sibling);
+}
+
+/* The deadline's slot in the timer heap, so that arming it cannot fail.
+ * A task's first deadline scope uses the slot its spawn reserved; a
+ * nested one reserves here. weft_scope_enter cannot return an error (its
+ * contract), so running out of memory here ends the process with a
+ * message, as misuse does; the heap doubles, so this allocates only when
+ * the slots pass a power of two. */
+static void reserve_deadline(struct weft__task *t, const weft_scope *s) {
+    if (t->ndeadline_scopes++ == 0) return;
+    if (weft__timers_reserve(&t->rt->timers, 1) == 0) return;
+    fprintf(stderr, "weft: out of memory entering the scope at %s:%d: no "
+                    "room for its deadline's timer\n",
+            s->site.file ? s->site.file : "?", s->site.line);
+    abort();
 }
 
 static void deadline_fire(struct weft__timer *tm) {
@@ -48,6 +67,7 @@ void weft__scope_enter(struct weft__task *t, weft_scope *s,
     t->scope_top = s;
     weft__trace_scope(t->rt, WEFT_EV_SCOPE_ENTER, s, 0);
     if (deadline == WEFT_NEVER) return;
+    reserve_deadline(t, s);
     if (deadline <= t->rt->backend->now(t->rt)) {
         weft__scope_cancel(s, WEFT__CANCEL_DEADLINE);
     } else {

@@ -359,17 +359,15 @@ void weft__task_switch_away_dead(struct weft__rt *rt) {
 
 static struct weft__timer *next_due(struct weft__rt *rt) {
     struct weft__timer *tied[MAX_TIED];
-    if (!rt->backend->timer_tie || !rt->timers.root->child) {
-        return rt->timers.root;
-    }
+    if (!rt->backend->timer_tie) return weft__timers_first(&rt->timers);
     size_t n = weft__timers_tied(&rt->timers, tied, MAX_TIED);
     return n > 1 ? tied[rt->backend->timer_tie(rt, n)] : tied[0];
 }
 
 static void fire_due_timers(struct weft__rt *rt) {
-    if (!rt->timers.root) return;
+    if (!rt->timers.n) return;
     weft_time now = rt->backend->now(rt);
-    while (rt->timers.root && rt->timers.root->deadline <= now) {
+    while (rt->timers.n && weft__timers_next(&rt->timers) <= now) {
         struct weft__timer *tm = next_due(rt);
         weft__timers_erase(&rt->timers, tm);
         weft__trace_timer(rt, tm->deadline);

@@ -52,6 +52,11 @@ struct weft__wait {
     int result;              /* set by whoever wakes it */
 };
 
+/* Timer-heap slots a task reserves at spawn, so that neither its waits
+ * nor its first deadline scope allocate: its park_timer's, and one
+ * scope deadline's (src/cancel.c). */
+#define WEFT__TASK_TIMER_SLOTS 2
+
 /* A task. Lives at the top of its own stack, so a parked task costs the
  * pages of stack it touched and nothing else. */
 struct weft__task {
@@ -65,6 +70,9 @@ struct weft__task {
     weft_scope base;             /* outermost scope: child of the group's */
     struct weft__wait *wait;     /* while PARKED */
     unsigned park_flags;         /* WEFT__PARK_* of the current wait */
+    unsigned ndeadline_scopes;   /* its entered scopes with a deadline:
+                                    the first uses a slot reserved at
+                                    spawn (WEFT__TASK_TIMER_SLOTS) */
     struct weft__timer park_timer; /* deadline of the current wait */
     weft_group *group;           /* weak: joins before the task is freed */
     int (*fn)(void *);           /* body, or NULL for a started task */

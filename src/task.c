@@ -50,9 +50,11 @@ static int task_alloc(struct weft__rt *rt, const char *name,
                       struct weft__task **out) {
     int rc = weft__runq_reserve(rt, rt->ntasks + 1);
     if (rc) return rc;
+    rc = weft__timers_reserve(&rt->timers, WEFT__TASK_TIMER_SLOTS);
+    if (rc) return rc;
     struct weft__stack st;
     rc = weft__stack_get(&rt->stacks, &st);
-    if (rc) return rc;
+    if (rc) goto fail_timer;
     struct weft__task *t = weft__stack_top_object(&st, sizeof *t);
     clear_lines(t, TASK_CLEAR_BYTES);
     t->stack = st;
@@ -66,6 +68,9 @@ static int task_alloc(struct weft__rt *rt, const char *name,
     rt->ntasks++;
     *out = t;
     return 0;
+fail_timer:
+    weft__timers_release(&rt->timers, WEFT__TASK_TIMER_SLOTS);
+    return rc;
 }
 
 static int reserve_error_slot(weft_group *g) {
@@ -169,6 +174,7 @@ static void task_end(struct weft__task *t, int rc) {
     weft__leaks_task_end(t); /* what it left tracked leaked */
     weft__list_erase(&t->all_node);
     rt->ntasks--;
+    weft__timers_release(&rt->timers, WEFT__TASK_TIMER_SLOTS);
     t->state = WEFT__TASK_DONE;
     rt->zombie = t;
 }

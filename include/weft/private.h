@@ -19,15 +19,13 @@ struct weft__list {
     struct weft__list *prev;
 };
 
-/* Intrusive timer-heap node (a pairing heap linked by pointers, so
- * arming a timer never allocates). Ordered by (deadline, tiebreak). */
+/* A timer: its keys, and where its entry sits in the runtime's heap
+ * array (src/timer.c), so that disarming finds it without a search. */
 struct weft__timer {
-    struct weft__timer *child;       /* first child */
-    struct weft__timer *next;        /* next sibling */
-    struct weft__timer *prev;        /* previous sibling, or the parent */
     weft_time deadline;
-    uint64_t tiebreak;               /* sequence (real) or seeded draw (sim) */
+    uint64_t tiebreak;               /* arming order in the runtime */
     void (*fire)(struct weft__timer *tm);
+    size_t index;                    /* its heap entry, while armed */
     bool armed;
 };
 
