@@ -60,20 +60,22 @@ struct weft__wait {
 /* A task. Lives at the top of its own stack, so a parked task costs the
  * pages of stack it touched and nothing else. */
 struct weft__task {
+    /* First cache line: what switching to the task and waking it from a
+     * timer touch, so that one prefetch (src/sched.c) covers both. */
     struct weft__ctx ctx;        /* saved registers while not running */
     struct weft__rt *rt;         /* weak: the runtime outlives the task */
+    int state;                   /* enum weft__task_state */
+    unsigned park_flags;         /* WEFT__PARK_* of the current wait */
+    struct weft__wait *wait;     /* while PARKED */
+    struct weft__timer park_timer; /* deadline of the current wait */
     uint64_t id;                 /* 1 for the root task */
     const char *name;            /* borrowed from the spawner */
-    int state;                   /* enum weft__task_state */
     int result;                  /* fn's return value once DONE */
-    weft_scope *scope_top;       /* innermost entered scope */
-    weft_scope base;             /* outermost scope: child of the group's */
-    struct weft__wait *wait;     /* while PARKED */
-    unsigned park_flags;         /* WEFT__PARK_* of the current wait */
     unsigned ndeadline_scopes;   /* its entered scopes with a deadline:
                                     the first uses a slot reserved at
                                     spawn (WEFT__TASK_TIMER_SLOTS) */
-    struct weft__timer park_timer; /* deadline of the current wait */
+    weft_scope *scope_top;       /* innermost entered scope */
+    weft_scope base;             /* outermost scope: child of the group's */
     weft_group *group;           /* weak: joins before the task is freed */
     int (*fn)(void *);           /* body, or NULL for a started task */
     int (*start_fn)(void *, weft_task_status *);

@@ -16,10 +16,17 @@ struct weft__timer_entry {
     weft_time deadline;
     uint64_t tiebreak;
     struct weft__timer *tm; /* borrowed: armed until popped or erased */
+    uint32_t id;            /* tm->id: its position is pos[id] */
 };
 
+/* A sift moves entries and records their new positions in pos, an
+ * array as dense as the heap, rather than in the timers themselves
+ * (one per task page: a cache and TLB miss per move). */
 struct weft__timers {
     struct weft__timer_entry *heap; /* owned: cap entries, n in use */
+    uint32_t *pos;                  /* owned: heap index by timer id */
+    uint32_t *free_ids;             /* owned: ids not armed, nfree */
+    size_t nfree;                   /* == cap - n */
     size_t n;                       /* armed timers */
     size_t cap;
     size_t nslots;                  /* reserved: n <= nslots <= cap */

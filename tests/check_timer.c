@@ -34,14 +34,19 @@ static int model_min(const struct model *m) {
     return best;
 }
 
-/* Every entry orders after its parent, carries its timer's keys, and its
- * timer knows its index; the count and the slots add up. */
+/* Every entry orders after its parent and carries its timer's keys and
+ * id; the id's position is the entry's and the id is not free; the
+ * counts and the slots add up. */
 static void check_heap(const struct weft__timers *h, size_t narmed) {
     fast_check(h->n == narmed);
     fast_check(h->n <= h->nslots && h->nslots <= h->cap);
+    fast_check(h->nfree == h->cap - h->n);
     for (size_t i = 0; i < h->n; i++) {
         const struct weft__timer_entry *e = &h->heap[i];
-        fast_check(e->tm->armed && e->tm->index == i);
+        fast_check(e->tm->armed && e->id == e->tm->id && h->pos[e->id] == i);
+        for (size_t k = 0; k < h->nfree; k++) {
+            fast_check(h->free_ids[k] != e->id);
+        }
         fast_check(e->deadline == e->tm->deadline);
         fast_check(e->tiebreak == e->tm->tiebreak);
         if (i == 0) continue;

@@ -19,13 +19,14 @@ struct weft__list {
     struct weft__list *prev;
 };
 
-/* A timer: its keys, and where its entry sits in the runtime's heap
- * array (src/timer.c), so that disarming finds it without a search. */
+/* A timer: its keys, and while armed the id under which the runtime's
+ * heap (src/timer.c) keeps its entry's position, so that disarming
+ * finds the entry without a search. */
 struct weft__timer {
     weft_time deadline;
     uint64_t tiebreak;               /* arming order in the runtime */
     void (*fire)(struct weft__timer *tm);
-    size_t index;                    /* its heap entry, while armed */
+    uint32_t id;                     /* while armed */
     bool armed;
 };
 
