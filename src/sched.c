@@ -81,10 +81,12 @@ static struct weft__task *pick(struct weft__rt *rt) {
     }
     rt->steps++;
     struct weft__task *t = runq_take(rt, i);
-    /* The next task in line is likely picked next: with many tasks its
-     * control block is far out of the caches, so fetch it meanwhile. */
-    if (rt->runq_len) {
-        __builtin_prefetch(rt->runq[rt->runq_head & (rt->runq_cap - 1)], 1);
+    /* The next tasks in line are likely picked next: with many tasks
+     * their control blocks are far out of the caches, so fetch them
+     * meanwhile (two ahead: one task's run is too short to hide a miss). */
+    for (size_t k = 0; k < 2 && k < rt->runq_len; k++) {
+        __builtin_prefetch(rt->runq[(rt->runq_head + k) & (rt->runq_cap - 1)],
+                           1);
     }
     if (unlikely(weft__switch_hook) && rt->runq_len) {
         weft__switch_hook(false, rt->last_site, t->site);
@@ -375,9 +377,10 @@ static void fire_due_timers(struct weft__rt *rt) {
     while (rt->timers.n && weft__timers_next(&rt->timers) <= now) {
         struct weft__timer *tm = next_due(rt);
         weft__timers_erase(&rt->timers, tm);
-        /* the next timer to fire: its owner's memory is likely cold */
-        if (rt->timers.n) {
-            __builtin_prefetch(weft__timers_first(&rt->timers), 1);
+        /* The next timers to fire, the root and the one among its
+         * children that follows: their owners' memory is likely cold. */
+        for (size_t i = 0; i < 5 && i < rt->timers.n; i++) {
+            __builtin_prefetch(rt->timers.heap[i].tm, 1);
         }
         weft__trace_timer(rt, tm->deadline);
         tm->fire(tm);
