@@ -85,8 +85,10 @@ static struct weft__task *pick(struct weft__rt *rt) {
      * their control blocks are far out of the caches, so fetch them
      * meanwhile (two ahead: one task's run is too short to hide a miss). */
     for (size_t k = 0; k < 2 && k < rt->runq_len; k++) {
-        __builtin_prefetch(rt->runq[(rt->runq_head + k) & (rt->runq_cap - 1)],
-                           1);
+        const char *n =
+            (const char *)rt->runq[(rt->runq_head + k) & (rt->runq_cap - 1)];
+        __builtin_prefetch(n, 1);      /* context, state, wait */
+        __builtin_prefetch(n + 64, 1); /* scope_top, the base scope's cache */
     }
     if (unlikely(weft__switch_hook) && rt->runq_len) {
         weft__switch_hook(false, rt->last_site, t->site);

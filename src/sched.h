@@ -75,7 +75,9 @@ struct weft__task {
                                     the first uses a slot reserved at
                                     spawn (WEFT__TASK_TIMER_SLOTS) */
     weft_scope *scope_top;       /* innermost entered scope */
-    weft_scope base;             /* outermost scope: child of the group's */
+    weft_scope base;             /* outermost scope: child of the group's;
+                                    its cancellation cache is in the
+                                    second cache line, with scope_top */
     weft_group *group;           /* weak: joins before the task is freed */
     int (*fn)(void *);           /* body, or NULL for a started task */
     int (*start_fn)(void *, weft_task_status *);
