@@ -82,13 +82,16 @@ static struct weft__task *pick(struct weft__rt *rt) {
     rt->steps++;
     struct weft__task *t = runq_take(rt, i);
     /* The next tasks in line are likely picked next: with many tasks
-     * their control blocks are far out of the caches, so fetch them
-     * meanwhile (two ahead: one task's run is too short to hide a miss). */
-    for (size_t k = 0; k < 2 && k < rt->runq_len; k++) {
-        const char *n =
-            (const char *)rt->runq[(rt->runq_head + k) & (rt->runq_cap - 1)];
+     * their memory is far out of the caches, so fetch it meanwhile, in
+     * two steps as one task's run is too short to hide a miss: the
+     * second's control block, then (it came meanwhile) the first's
+     * frames. With fewer tasks all is in the caches: nothing to do. */
+    if (rt->runq_len > 1) {
+        size_t mask = rt->runq_cap - 1;
+        const char *n = (const char *)rt->runq[(rt->runq_head + 1) & mask];
         __builtin_prefetch(n, 1);      /* context, state, wait */
         __builtin_prefetch(n + 64, 1); /* scope_top, the base scope's cache */
+        weft__ctx_prefetch(&rt->runq[rt->runq_head & mask]->ctx);
     }
     if (unlikely(weft__switch_hook) && rt->runq_len) {
         weft__switch_hook(false, rt->last_site, t->site);
