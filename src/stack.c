@@ -1,7 +1,11 @@
 /* src/stack.c: slabs of task stacks (see stack.h for the layout).
- * Invariant: a stack is either in use by exactly one task or on the
- * free list; slabs stay mapped after the pool's fini, as the thread's
- * spare pool, until a pool of another geometry or the thread's exit. */
+ * Invariant: a stack is either in use by exactly one task or in the free
+ * array, which has room for every carved stack; slabs stay mapped after
+ * the pool's fini, as the thread's spare pool, until a pool of another
+ * geometry or the thread's exit. The free stacks are described in an
+ * array rather than linked through their own memory: with many tasks,
+ * a link at the top of a stack last used long ago is a cache and TLB
+ * miss for every spawn. */
 #include "config.h"
 
 #include "stack.h"
@@ -27,6 +31,8 @@
 #define SLAB_BYTES ((size_t)16 * 1024 * 1024)
 #define COLOR_PAGES 16 /* top lowered by 0-15 pages ... */
 #define COLOR_LINES 32 /* ... and 0-31 cache lines */
+#define PREFETCH_TOP 384 /* a task's control block, at a stack's top */
+#define PREFETCH_AHEAD 4 /* spawns: one is too short to hide a miss */
 
 struct weft__slab {
     struct weft__slab *next;
@@ -37,12 +43,6 @@ struct weft__slab {
     size_t first;    /* pool-wide index of its first stack (colors) */
     bool guarded;
     unsigned vg_ids[]; /* valgrind stack ids, one per stack */
-};
-
-/* A free stack's link, stored at its (colored) top. */
-struct free_link {
-    void *next;
-    struct weft__stack stack;
 };
 
 static size_t pretended_map_limit; /* tests: 0, or the limit to assume */
@@ -79,6 +79,7 @@ static void unmap_slabs(struct weft__slab *s);
 static void drop_spare(void *unused) {
     (void)unused;
     unmap_slabs(spare.slabs);
+    free(spare.free);
     memset(&spare, 0, sizeof spare);
 }
 
@@ -94,6 +95,7 @@ static bool adopt_spare(struct weft__stacks *p) {
     }
     p->slabs = spare.slabs;
     p->free = spare.free;
+    p->nfree = spare.nfree;
     p->ncarved = spare.ncarved;
     p->nguarded = spare.nguarded;
     memset(&spare, 0, sizeof spare);
@@ -143,18 +145,17 @@ static void carve(const struct weft__stacks *p, const struct weft__slab *s,
 void weft__stacks_fini(struct weft__stacks *p) {
     drop_spare(NULL);
     spare = *p;
-    spare.free = NULL;
+    spare.nfree = 0;
     for (struct weft__slab *s = p->slabs; s; s = s->next) {
         for (size_t i = 0; i < s->ncarved; i++) {
-            struct weft__stack st;
-            carve(p, s, i, &st);
-            weft__stack_put(&spare, &st);
+            carve(p, s, i, &spare.free[spare.nfree++]);
         }
     }
     pthread_once(&spare_once, make_spare_key);
     pthread_setspecific(spare_key, &spare); /* non-NULL: drop at exit */
     p->slabs = NULL;
     p->free = NULL;
+    p->nfree = 0;
 }
 
 static bool want_guard(const struct weft__stacks *p, size_t n) {
@@ -184,6 +185,10 @@ static int protect_guards(struct weft__slab *s, size_t stride, size_t page) {
 static int add_slab(struct weft__stacks *p) {
     size_t n = SLAB_BYTES / p->stride;
     if (n == 0) n = 1;
+    /* room in the free array for every stack the slab will hold */
+    struct weft__stack *fr = realloc(p->free, (p->ncarved + n) * sizeof *fr);
+    if (!fr) return -ENOMEM;
+    p->free = fr;
     struct weft__slab *s = calloc(1, sizeof *s + n * sizeof(unsigned));
     if (!s) return -ENOMEM;
     s->nstacks = n;
@@ -233,19 +238,17 @@ static void carve(const struct weft__stacks *p, const struct weft__slab *s,
     st->guarded = s->guarded;
 }
 
-static struct free_link *link_of(const struct weft__stack *st) {
-    return (struct free_link *)st->top - 1;
-}
-
 int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
-    if (p->free) {
-        struct free_link *l = p->free;
-        *out = l->stack;
-        p->free = l->next;
-        /* The next spawn reads that link, at the top of a stack last
-         * touched long ago when many tasks live: start the miss now.
-         * (Prefetching a null pointer does nothing.) */
-        __builtin_prefetch(p->free, 1);
+    if (p->nfree) {
+        *out = p->free[--p->nfree];
+        /* The next spawn writes its task at the top of the next stack,
+         * last touched long ago when many tasks live: start the misses. */
+        if (p->nfree >= PREFETCH_AHEAD) {
+            const char *top = p->free[p->nfree - PREFETCH_AHEAD].top;
+            for (size_t off = 64; off <= PREFETCH_TOP; off += 64) {
+                __builtin_prefetch(top - off, 1);
+            }
+        }
         clear_poison(out);
         return 0;
     }
@@ -265,11 +268,8 @@ int weft__stack_get(struct weft__stacks *p, struct weft__stack *out) {
 }
 
 void weft__stack_put(struct weft__stacks *p, const struct weft__stack *st) {
-    const struct weft__stack copy = *st; /* st may lie under the link */
-    struct free_link *l = link_of(&copy);
-    l->stack = copy;
-    l->next = p->free;
-    p->free = l;
+    weft__assert(p->nfree < p->ncarved);
+    p->free[p->nfree++] = *st;
 }
 
 void *weft__stack_top_object(const struct weft__stack *st, size_t objsize) {

@@ -44,7 +44,9 @@ struct weft__stacks {
     size_t guard_budget;      /* AUTO: guarded stacks allowed */
     size_t nguarded;          /* stacks carved with a guard page */
     struct weft__slab *slabs; /* owned, newest first */
-    void *free;               /* pooled stacks, linked at their tops */
+    struct weft__stack *free; /* owned: pooled stacks, the last reused
+                                 first; room for every carved stack */
+    size_t nfree;
     size_t ncarved;           /* stacks carved so far: picks colors */
 };
 
