@@ -9,18 +9,19 @@
  *   timers      100,000 tasks each sleeping 1 to 2 ms: ns per timer
  *               (arm + fire; for weft the task's spawn and end too)
  *   idle conns  10,000 connections, each served by a task parked in
- *               weft_read: RSS per connection (both ends in the process)
+ *               weft_read: RSS per connection of the server's process
+ *               (the client ends are in a child: bench/idle_clients.c)
  *
  * The servers are examples/echo_server.c's, one task per connection. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #include <weft.h>
 
 #include "../examples/echo_server.h"
 #include "harness.h"
+#include "idle_clients.h"
 
 #define PP_OPS ((size_t)20000)
 #define ECHO_CONNS 100
@@ -137,10 +138,10 @@ static long rss_bytes(void) {
 struct idle {
     struct echo_server srv;
     size_t n;
-    int *fds;
     double per_conn;
 };
 
+/* The server's process only: the client ends are in a child process. */
 static int idle_main(void *arg) {
     struct idle *d = arg;
     int rc = echo_listen(&d->srv, "127.0.0.1", 0, WEFT_NEVER);
@@ -149,47 +150,31 @@ static int idle_main(void *arg) {
     weft_group server;
     weft_group_init(&server);
     weft_spawn(&server, "server", server_task, &d->srv);
-    for (size_t i = 0; rc == 0 && i < d->n; i++) {
-        d->fds[i] = weft_tcp_connect("127.0.0.1", d->srv.port);
-        if (d->fds[i] < 0) rc = d->fds[i];
+    struct idle_clients c = {.pid = -1};
+    rc = idle_clients_start(&c, d->srv.port, d->n);
+    int ready = 0;
+    while (rc == 0 && (d->srv.open < d->n || ready == 0)) {
+        ready = idle_clients_ready(&c);
+        rc = ready < 0 ? -EIO : weft_sleep(WEFT_MSEC);
     }
-    while (rc == 0 && d->srv.open < d->n) rc = weft_sleep(WEFT_MSEC);
-    weft_sleep(10 * WEFT_MSEC); /* every connection task parked in read */
-    d->per_conn = (double)(rss_bytes() - before) / (double)d->n;
-    for (size_t i = 0; i < d->n; i++) {
-        if (d->fds[i] >= 0) weft_close(d->fds[i]);
+    if (rc == 0) {
+        weft_sleep(10 * WEFT_MSEC); /* every connection task parked */
+        d->per_conn = (double)(rss_bytes() - before) / (double)d->n;
     }
+    if (c.pid > 0 && idle_clients_stop(&c) && rc == 0) rc = -EIO;
     weft_group_cancel(&server);
     int src = weft_group_join(&server);
     weft_group_destroy(&server);
     return rc ? rc : src;
 }
 
-/* Room for both ends of n connections; the count that fits otherwise. */
-static size_t fds_for(size_t n) {
-    struct rlimit r;
-    getrlimit(RLIMIT_NOFILE, &r);
-    rlim_t need = (rlim_t)(2 * n + 64);
-    if (r.rlim_max < need) {
-        struct rlimit up = {need, need};
-        if (setrlimit(RLIMIT_NOFILE, &up) == 0) return n;
-        need = r.rlim_max;
-    }
-    r.rlim_cur = need;
-    setrlimit(RLIMIT_NOFILE, &r);
-    return need >= 2 * n + 64 ? n : (size_t)(need - 64) / 2;
-}
-
 static void idle_measure(struct bench_result *r) {
-    struct idle d = {.n = fds_for(IDLE_CONNS)};
-    d.fds = calloc(d.n, sizeof *d.fds);
-    bench_check(d.fds ? weft_run(NULL, idle_main, &d) : -ENOMEM,
-                "idle connections");
+    struct idle d = {.n = idle_clients_fit(IDLE_CONNS)};
+    bench_check(weft_run(NULL, idle_main, &d), "idle connections");
     double x = d.per_conn;
-    bench_from_samples(r, "RSS per idle connection (both ends)", "bytes/conn",
+    bench_from_samples(r, "RSS per idle connection (server)", "bytes/conn",
                        &x, 1);
     snprintf(r->note, sizeof r->note, "%zu connections", d.n);
-    free(d.fds);
 }
 
 /* ---- the table ---- */

@@ -31,8 +31,8 @@ bench_sync_CFLAGS = $(BENCH_CFLAGS)
 bench_sync_LDADD = libweft.la
 bench_sync_LDFLAGS = -no-install
 
-bench_io_SOURCES = bench/io.c examples/echo_server.c \
-	examples/echo_server.h $(BENCH_HARNESS)
+bench_io_SOURCES = bench/io.c bench/idle_clients.c bench/idle_clients.h \
+	examples/echo_server.c examples/echo_server.h $(BENCH_HARNESS)
 bench_io_CFLAGS = $(BENCH_CFLAGS)
 bench_io_LDADD = libweft.la
 bench_io_LDFLAGS = -no-install
@@ -61,11 +61,12 @@ bench_ctx_LDFLAGS = -no-install
 
 # libuv is optional (configure does not look for it): built when
 # pkg-config finds it, else make bench says what to install.
-bench/uv_baseline$(EXEEXT): bench/uv_baseline.c $(BENCH_HARNESS)
+bench/uv_baseline$(EXEEXT): bench/uv_baseline.c bench/idle_clients.c \
+	  bench/idle_clients.h $(BENCH_HARNESS)
 	$(AM_V_CCLD)$(MKDIR_P) bench && $(CC) $(BENCH_CFLAGS) $(CFLAGS) \
 	  -I$(srcdir)/bench `$(PKG_CONFIG) --cflags libuv` -o $@ \
-	  $(srcdir)/bench/uv_baseline.c $(srcdir)/bench/harness.c \
-	  `$(PKG_CONFIG) --libs libuv`
+	  $(srcdir)/bench/uv_baseline.c $(srcdir)/bench/idle_clients.c \
+	  $(srcdir)/bench/harness.c `$(PKG_CONFIG) --libs libuv`
 
 bench-uv:
 	@if $(PKG_CONFIG) --exists libuv 2>/dev/null; then \

@@ -7,8 +7,9 @@
  *   uv.io_*   the work of bench/io.c done with libuv callbacks in one
  *             loop: TCP ping-pong (1 connection, 64 B), echo with 100
  *             connections (1 KiB messages), 100,000 timers of 1 to 2 ms,
- *             and RSS per idle connection at 10,000 connections (both
- *             ends in the process, as in bench/io.c)
+ *             and RSS per idle connection at 10,000 connections (of
+ *             the server's process: the client ends are in a child, as
+ *             in bench/io.c)
  *
  * Prints records for WEFT_BENCH_BASELINES (bench/harness.h). */
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <uv.h>
 
 #include "harness.h"
+#include "idle_clients.h"
 
 #define IDLE_OPS ((size_t)1000000)
 
@@ -216,13 +218,6 @@ static long rss_bytes(void) {
     return pages * sysconf(_SC_PAGESIZE);
 }
 
-static size_t idle_connected;
-
-static void idle_connect_cb(uv_connect_t *req, int status) {
-    (void)req;
-    if (status == 0) idle_connected++;
-}
-
 static void walk_close(uv_handle_t *h, void *arg) {
     (void)arg;
     if (!uv_is_closing(h)) {
@@ -231,37 +226,29 @@ static void walk_close(uv_handle_t *h, void *arg) {
     }
 }
 
+/* The server's process only, as bench/io.c measures weft: the client
+ * ends are in a child process (bench/idle_clients.c). */
 static double idle_measure(uv_loop_t *loop, size_t n) {
-    struct rlimit r = {2 * n + 64, 2 * n + 64};
-    if (setrlimit(RLIMIT_NOFILE, &r)) {
-        getrlimit(RLIMIT_NOFILE, &r);
-        r.rlim_cur = r.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &r);
-        n = (r.rlim_max - 64) / 2;
-    }
+    n = idle_clients_fit(n);
     uv_tcp_t srv;
     int port = listen_any(loop, &srv);
     srv.data = (void *)1;
     long before = rss_bytes();
-    struct idle_cli {
-        uv_tcp_t tcp;
-        uv_connect_t req;
-    } *cs = malloc(n * sizeof *cs);
-    idle_open = idle_connected = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct sockaddr_in a;
-        uv_ip4_addr("127.0.0.1", port, &a);
-        uv_tcp_init(loop, &cs[i].tcp);
-        cs[i].tcp.data = (void *)1;
-        uv_tcp_connect(&cs[i].req, &cs[i].tcp, (const struct sockaddr *)&a,
-                       idle_connect_cb);
-        if (i % 1000 == 999) uv_run(loop, UV_RUN_NOWAIT);
+    idle_open = 0;
+    struct idle_clients c;
+    double per = -1;
+    if (idle_clients_start(&c, port, n) == 0) {
+        int ready = 0;
+        while (ready >= 0 && (idle_open < n || ready == 0)) {
+            uv_run(loop, UV_RUN_NOWAIT);
+            ready = idle_clients_ready(&c);
+            usleep(200); /* the child connects meanwhile */
+        }
+        if (ready > 0) per = (double)(rss_bytes() - before) / (double)n;
+        if (idle_clients_stop(&c)) per = -1;
     }
-    while (idle_open < n || idle_connected < n) uv_run(loop, UV_RUN_ONCE);
-    double per = (double)(rss_bytes() - before) / (double)n;
     uv_walk(loop, walk_close, NULL);
     uv_run(loop, UV_RUN_DEFAULT);
-    free(cs);
     return per;
 }
 

@@ -159,7 +159,9 @@ static void sim_wake_from_thread(struct weft__rt *rt) {
 }
 
 static void job_timer_fire(struct weft__timer *tm) {
-    weft__job_done(container_of(tm, struct weft__job, timer));
+    struct weft__job *j = container_of(tm, struct weft__job, timer);
+    weft__timers_release(&j->rt->timers, 1);
+    weft__job_done(j);
 }
 
 /* The virtual delays a run_sync job may take under sim: a bounded
@@ -173,6 +175,8 @@ static const weft_time delays[] = {1 * WEFT_USEC, 10 * WEFT_USEC,
  * by the strategy so that it replays and its order is explored. */
 static int sim_offload(struct weft__rt *rt, struct weft__job *j) {
     struct sim_state *s = state_of(rt);
+    int rc = weft__timers_reserve(&rt->timers, 1); /* its completion's */
+    if (rc) return rc;
     weft__tls_rt = NULL;
     j->result = j->fn(j->arg);
     weft__tls_rt = rt;

@@ -40,7 +40,13 @@ struct weft__net *weft__net_new(struct weft__rt *rt) {
     net->lat_max = 2 * WEFT_MSEC;
     net->loop_min = 5 * WEFT_USEC;
     net->loop_max = 40 * WEFT_USEC;
+    /* The fault timer's slot in the timer heap, for the whole run. */
+    if (weft__timers_reserve(&rt->timers, 1)) {
+        free(net);
+        return NULL;
+    }
     if (!host_new(net, "local")) {
+        weft__timers_release(&rt->timers, 1);
         free(net);
         return NULL;
     }
@@ -244,6 +250,7 @@ int weft_sim_restart(const char *host) {
 void weft__net_free(struct weft__net *net) {
     weft__net_socks_free(net);
     if (net->fault_timer.armed) weft__timer_disarm(net->rt, &net->fault_timer);
+    weft__timers_release(&net->rt->timers, 1);
     for (size_t i = 0; i < net->nhosts; i++) free(net->hosts[i]);
     free(net);
 }

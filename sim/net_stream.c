@@ -20,9 +20,17 @@
 
 static void deliver_due(struct weft__timer *tm);
 
+/* A connection's two delivery timers have their slots in the timer heap
+ * from its creation to its end, so that arming them never allocates. */
+#define CONN_TIMER_SLOTS 2
+
 struct net_conn *weft__conn_new(struct weft__net *net, int src, int dst) {
     struct net_conn *c = calloc(1, sizeof *c);
     if (!c) return NULL;
+    if (weft__timers_reserve(&net->rt->timers, CONN_TIMER_SLOTS)) {
+        free(c);
+        return NULL;
+    }
     c->id = ++net->nconns;
     for (int d = 0; d < 2; d++) {
         c->pipe[d].conn = c;
@@ -98,6 +106,7 @@ void weft__conn_maybe_free(struct weft__net *net, struct net_conn *c) {
         net->conns = c->next;
     }
     if (c->next) c->next->prev = c->prev;
+    weft__timers_release(&net->rt->timers, CONN_TIMER_SLOTS);
     free(c);
 }
 

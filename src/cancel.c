@@ -11,6 +11,7 @@
 #include "trace.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "weft/time.h"
@@ -18,7 +19,31 @@
 /* Unlinks s from its parent and disarms its deadline. */
 static void scope_unlink(struct weft__rt *rt, weft_scope *s) {
     weft__timer_disarm(rt, &s->timer);
+    if (s->deadline != WEFT_NEVER && !(s->flags & WEFT__SCOPE_NO_SLOT) &&
+        --s->owner->ndeadline_scopes > 0) {
+        weft__timers_release(&rt->timers, 1); /* one reserved at enter */
+    }
     weft__list_erase(&s->sibling);
+}
+
+/* The deadline's slot in the timer heap, so that arming it cannot fail:
+ * whether s has one. A task's first deadline scope uses the slot its
+ * spawn reserved; a nested one reserves here (the heap doubles, so this
+ * allocates only when the slots pass a power of two). weft_scope_enter
+ * cannot return an error, so a scope that finds no memory for its slot
+ * starts expired, with a message: its body sees the cancellation its
+ * deadline would give, later or now, and the program goes on. */
+static bool reserve_deadline(struct weft__task *t, weft_scope *s) {
+    if (t->ndeadline_scopes > 0 &&
+        weft__timers_reserve(&t->rt->timers, 1) != 0) {
+        fprintf(stderr, "weft: out of memory entering the scope at %s:%d: no "
+                        "room for its deadline's timer; it starts expired\n",
+                s->site.file ? s->site.file : "?", s->site.line);
+        s->flags |= WEFT__SCOPE_NO_SLOT;
+        return false;
+    }
+    t->ndeadline_scopes++;
+    return true;
 }
 
 static void deadline_fire(struct weft__timer *tm) {
@@ -38,7 +63,7 @@ void weft__scope_enter(struct weft__task *t, weft_scope *s,
     t->scope_top = s;
     weft__trace_scope(t->rt, WEFT_EV_SCOPE_ENTER, s, 0);
     if (deadline == WEFT_NEVER) return;
-    if (deadline <= t->rt->backend->now(t->rt)) {
+    if (!reserve_deadline(t, s) || deadline <= t->rt->backend->now(t->rt)) {
         weft__scope_cancel(s, WEFT__CANCEL_DEADLINE);
     } else {
         weft__timer_arm(t->rt, &s->timer, deadline, deadline_fire);

@@ -8,6 +8,8 @@
 /* Internal scope flags, above the public WEFT_SHIELD and WEFT_FAIL. */
 #define WEFT__SCOPE_GROUP 0x100u /* the scope of a weft_group */
 #define WEFT__SCOPE_BASE 0x200u  /* a task's outermost scope */
+#define WEFT__SCOPE_NO_SLOT 0x400u /* out of memory for its deadline's
+                                      timer: entered expired, holds none */
 
 /* Why a scope was cancelled (weft_scope.cancelled). */
 enum weft__cancel_reason {

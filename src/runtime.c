@@ -70,6 +70,7 @@ static void rt_fini(struct weft__rt *rt) {
     weft__overflow_fini(rt);
     rt->backend->fini(rt);
     weft__stacks_fini(&rt->stacks);
+    weft__timers_fini(&rt->timers);
     free(rt->runq);
 }
 

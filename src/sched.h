@@ -55,17 +55,27 @@ struct weft__wait {
     int result;              /* set by whoever wakes it */
 };
 
+/* Timer-heap slots a task reserves at spawn, so that neither its waits
+ * nor its first deadline scope allocate: its park_timer's, and one
+ * scope deadline's (src/cancel.c). */
+#define WEFT__TASK_TIMER_SLOTS 2
+
 /* A task. Lives at the top of its own stack, so a parked task costs the
- * pages of stack it touched and nothing else. Spawn clears the fields
- * from the first one to `base`'s timer (task.c) and sets the others. The
- * base scope has no deadline, so its timer is never armed nor read: its
- * 56 bytes are left as they are; park_timer needs only `armed` cleared
- * (the heap sets the rest when it is armed). */
+ * pages of stack it touched and nothing else. Spawn clears the lines
+ * from the first field to `base`'s timer (task.c) and sets the others.
+ * The base scope has no deadline, so its timer is never armed nor read:
+ * it is left as it is. */
 struct weft__task {
-    /* cleared at spawn */
+    /* First cache line: what switching to the task and waking it from a
+     * timer touch, so that one prefetch (src/sched.c) covers both. ctx
+     * and rt are set at spawn, the rest cleared. */
+    struct weft__ctx ctx;        /* saved registers while not running */
+    struct weft__rt *rt;         /* weak: the runtime outlives the task */
     int state;                   /* enum weft__task_state */
     unsigned park_flags;         /* WEFT__PARK_* of the current wait */
     struct weft__wait *wait;     /* while PARKED */
+    struct weft__timer park_timer; /* deadline of the current wait */
+    /* cleared at spawn */
     weft_group *group;           /* weak: joins before the task is freed */
     int (*fn)(void *);           /* body, or NULL for a started task */
     int (*start_fn)(void *, weft_task_status *);
@@ -74,24 +84,27 @@ struct weft__task {
     const char *resumed_from;    /* slow-task report: what it last waited
                                     on (src/slow.c); NULL: its start */
     struct weft__task_leaks leaks; /* objects it created, still tracked */
+    unsigned ndeadline_scopes;   /* its entered scopes with a deadline:
+                                    the first uses a slot reserved at
+                                    spawn (WEFT__TASK_TIMER_SLOTS) */
     weft_scope *scope_top;       /* innermost entered scope */
-    weft_scope base;             /* outermost scope: child of the group's;
-                                    its timer (last) is never touched */
+    weft_scope base;             /* outermost scope: child of the group's,
+                                    its cancellation cache next to
+                                    scope_top; its timer (last) is never
+                                    touched */
     /* set at spawn */
-    struct weft__ctx ctx;        /* saved registers while not running */
-    struct weft__rt *rt;         /* weak: the runtime outlives the task */
     uint64_t id;                 /* 1 for the root task */
     const char *name;            /* borrowed from the spawner */
     uintptr_t site;              /* where it last left the CPU: a code
                                     address (schedule coverage) */
     struct weft__list all_node;  /* in rt->tasks */
     struct weft__stack stack;    /* where this task lives */
-    struct weft__timer park_timer; /* deadline of the current wait */
     void *host;                  /* weak: its simulated host (sim/net.h),
                                     inherited; NULL: none */
     struct weft_call_site call_site; /* its blocking call's line, while in
                                     one made by macro (weft/common.h) */
 };
+
 
 /* Work posted to the runtime's thread by another thread (a finished
  * run_sync job): the loop calls deliver(r) on the runtime's thread.

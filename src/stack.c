@@ -1,7 +1,11 @@
 /* src/stack.c: slabs of task stacks (see stack.h for the layout).
- * Invariant: a stack is either in use by exactly one task or on the
- * free list; slabs stay mapped after the pool's fini, as the thread's
- * spare pool, until a pool of another geometry or the thread's exit. */
+ * Invariant: a stack is either in use by exactly one task or in the free
+ * array, which has room for every carved stack; slabs stay mapped after
+ * the pool's fini, as the thread's spare pool, until a pool of another
+ * geometry or the thread's exit. The free stacks are described in an
+ * array rather than linked through their own memory: with many tasks,
+ * a link at the top of a stack last used long ago is a cache and TLB
+ * miss for every spawn. */
 #include "config.h"
 
 #include "stack.h"
@@ -73,6 +77,7 @@ static void unmap_slabs(struct weft__slab *s);
 static void drop_spare(void *unused) {
     (void)unused;
     unmap_slabs(spare.slabs);
+    free(spare.free);
     memset(&spare, 0, sizeof spare);
 }
 
@@ -88,6 +93,7 @@ static bool adopt_spare(struct weft__stacks *p) {
     }
     p->slabs = spare.slabs;
     p->free = spare.free;
+    p->nfree = spare.nfree;
     p->ncarved = spare.ncarved;
     p->nguarded = spare.nguarded;
     memset(&spare, 0, sizeof spare);
@@ -137,18 +143,17 @@ static void carve(const struct weft__stacks *p, const struct weft__slab *s,
 void weft__stacks_fini(struct weft__stacks *p) {
     drop_spare(NULL);
     spare = *p;
-    spare.free = NULL;
+    spare.nfree = 0;
     for (struct weft__slab *s = p->slabs; s; s = s->next) {
         for (size_t i = 0; i < s->ncarved; i++) {
-            struct weft__stack st;
-            carve(p, s, i, &st);
-            weft__stack_put(&spare, &st);
+            carve(p, s, i, &spare.free[spare.nfree++]);
         }
     }
     pthread_once(&spare_once, make_spare_key);
     pthread_setspecific(spare_key, &spare); /* non-NULL: drop at exit */
     p->slabs = NULL;
     p->free = NULL;
+    p->nfree = 0;
 }
 
 static bool want_guard(const struct weft__stacks *p, size_t n) {
@@ -178,6 +183,10 @@ static int protect_guards(struct weft__slab *s, size_t stride, size_t page) {
 static int add_slab(struct weft__stacks *p) {
     size_t n = SLAB_BYTES / p->stride;
     if (n == 0) n = 1;
+    /* room in the free array for every stack the slab will hold */
+    struct weft__stack *fr = realloc(p->free, (p->ncarved + n) * sizeof *fr);
+    if (!fr) return -ENOMEM;
+    p->free = fr;
     struct weft__slab *s = calloc(1, sizeof *s + n * sizeof(unsigned));
     if (!s) return -ENOMEM;
     s->nstacks = n;
@@ -228,10 +237,8 @@ static void carve(const struct weft__stacks *p, const struct weft__slab *s,
 }
 
 int weft__stack_get_slow(struct weft__stacks *p, struct weft__stack *out) {
-    if (p->free) { /* under ASan only */
-        struct weft__stack_link *l = p->free;
-        *out = l->stack;
-        p->free = l->next;
+    if (p->nfree) { /* under ASan only */
+        *out = p->free[--p->nfree];
         clear_poison(out);
         return 0;
     }

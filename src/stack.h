@@ -46,7 +46,9 @@ struct weft__stacks {
     size_t guard_budget;      /* AUTO: guarded stacks allowed */
     size_t nguarded;          /* stacks carved with a guard page */
     struct weft__slab *slabs; /* owned, newest first */
-    void *free;               /* pooled stacks, linked at their tops */
+    struct weft__stack *free; /* owned: pooled stacks, the last reused
+                                 first; room for every carved stack */
+    size_t nfree;
     size_t ncarved;           /* stacks carved so far: picks colors */
 };
 
@@ -56,36 +58,38 @@ struct weft__stacks {
 void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode);
 void weft__stacks_fini(struct weft__stacks *p);
 
-/* A free stack's link, stored at its (colored) top. */
-struct weft__stack_link {
-    void *next;
-    struct weft__stack stack;
-};
-
 /* weft__stack_get when the pool is empty: a stack from a new slab; and
  * under ASan every get, which must unpoison the stack it hands out. */
 int weft__stack_get_slow(struct weft__stacks *p, struct weft__stack *out);
+
+/* The next spawn writes its task at the top of a stack last touched long
+ * ago when many tasks live: a get starts the misses of the one
+ * PREFETCH_AHEAD pops later (one is too short to hide a miss), over its
+ * task's control block (PREFETCH_TOP bytes under its top). */
+#define WEFT__STACK_PREFETCH_AHEAD 4
+#define WEFT__STACK_PREFETCH_TOP 384
 
 /* A stack from the pool, or from a new slab. 0, or -ENOMEM (when the
  * kernel refused a mapping, a message names vm.max_map_count). The pool
  * pop is inline: it runs at every spawn. */
 static inline int weft__stack_get(struct weft__stacks *p,
                                   struct weft__stack *out) {
-    struct weft__stack_link *l = p->free;
-    if (WEFT_ASAN || unlikely(!l)) return weft__stack_get_slow(p, out);
-    *out = l->stack;
-    p->free = l->next;
+    if (WEFT_ASAN || unlikely(!p->nfree)) return weft__stack_get_slow(p, out);
+    *out = p->free[--p->nfree];
+    if (p->nfree >= WEFT__STACK_PREFETCH_AHEAD) {
+        const char *top =
+            p->free[p->nfree - WEFT__STACK_PREFETCH_AHEAD].top;
+        for (size_t off = 64; off <= WEFT__STACK_PREFETCH_TOP; off += 64) {
+            __builtin_prefetch(top - off, 1);
+        }
+    }
     return 0;
 }
 
-/* Returns st to the pool. */
+/* Returns st to the pool (which has room for every carved stack). */
 static inline void weft__stack_put(struct weft__stacks *p,
                                    const struct weft__stack *st) {
-    const struct weft__stack copy = *st; /* st may lie under the link */
-    struct weft__stack_link *l = (struct weft__stack_link *)copy.top - 1;
-    l->stack = copy;
-    l->next = p->free;
-    p->free = l;
+    p->free[p->nfree++] = *st;
 }
 
 /* Whether st's canary words are intact (always, for a guarded stack).

@@ -32,11 +32,12 @@ static void task_entry(void *p);
 
 /* The part of a new task cleared at spawn: its fields up to the base
  * scope's timer, rounded up to whole cache lines (the rest of the last
- * line is the head of that timer, which nothing reads). */
+ * line is that timer, which nothing reads, or fields set after the
+ * clear, as ctx and rt are in the first line). */
 #define TASK_CLEAR_BYTES \
     ((offsetof(struct weft__task, base.timer) + 63) & ~(size_t)63)
-_Static_assert(TASK_CLEAR_BYTES <= offsetof(struct weft__task, ctx),
-               "the cleared lines must end before the fields set at spawn");
+_Static_assert(TASK_CLEAR_BYTES <= sizeof(struct weft__task),
+               "the cleared lines must lie inside the task");
 
 /* Zeroes n bytes (a multiple of 64) at p, 64-byte aligned, a line at a
  * time: compilers inline each 64-byte memset as a few vector stores,
@@ -55,9 +56,11 @@ static inline __attribute__((always_inline)) int
 task_alloc(struct weft__rt *rt, const char *name, struct weft__task **out) {
     int rc = weft__runq_reserve(rt, rt->ntasks + 1);
     if (rc) return rc;
+    rc = weft__timers_reserve(&rt->timers, WEFT__TASK_TIMER_SLOTS);
+    if (rc) return rc;
     struct weft__stack st;
     rc = weft__stack_get(&rt->stacks, &st);
-    if (rc) return rc;
+    if (rc) goto fail_timer;
     struct weft__task *t = weft__stack_top_object(&st, sizeof *t);
     clear_lines(t, TASK_CLEAR_BYTES);
     t->park_timer.armed = false;
@@ -73,6 +76,9 @@ task_alloc(struct weft__rt *rt, const char *name, struct weft__task **out) {
     rt->ntasks++;
     *out = t;
     return 0;
+fail_timer:
+    weft__timers_release(&rt->timers, WEFT__TASK_TIMER_SLOTS);
+    return rc;
 }
 
 /* reserve_error_slot when g->errs must grow to need entries. */
@@ -186,6 +192,7 @@ static void task_end(struct weft__task *t, int rc) {
     if (unlikely(t->leaks.nowned)) weft__leaks_task_end(t);
     weft__list_erase(&t->all_node);
     rt->ntasks--;
+    weft__timers_release(&rt->timers, WEFT__TASK_TIMER_SLOTS);
     t->state = WEFT__TASK_DONE;
     rt->zombie = t;
 }

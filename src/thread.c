@@ -42,7 +42,10 @@ void weft__threads_fini(struct weft__rt *rt) {
         struct weft__job *j =
             container_of(rt->jobs.next, struct weft__job, live);
         weft__assert(j->abandoned || rt->stop);
-        weft__timer_disarm(rt, &j->timer);
+        if (j->timer.armed) { /* sim: its completion, and its slot */
+            weft__timer_disarm(rt, &j->timer);
+            weft__timers_release(&rt->timers, 1);
+        }
         weft__list_erase(&j->live);
         rt->nexternal--;
         if (j->abandoned) job_free(j); /* else on an abandoned stack */

@@ -1,114 +1,170 @@
-/* src/timer.c: a pairing heap of timers (Fredman et al. 1986).
- * Invariant: every node orders at or after its children by (deadline,
- * tiebreak); prev points to the previous sibling, or to the parent for
- * a first child; the root has no prev and no next. Equal keys never
- * occur: tiebreaks are unique per runtime. docs/ARCHITECTURE.md "Time". */
+/* src/timer.c: a 4-ary min-heap of timers in one array (Go keeps its
+ * timers so). Invariants: every entry orders at or after its parent by
+ * (deadline, tiebreak); entry i has pos[id] == i; the ids of armed timers
+ * are distinct and the others are in free_ids. Equal keys never occur:
+ * tiebreaks are unique per runtime. Keys and positions sit in arrays, so
+ * a sift touches no timer: firing 100,000 of them reads each task's
+ * memory once, to fire it. docs/ARCHITECTURE.md "Time". */
 #include "config.h"
 
 #include "timer.h"
 
-#include <stddef.h>
+#include <errno.h>
+#include <stdlib.h>
 
-static bool before(const struct weft__timer *a, const struct weft__timer *b) {
+#include "common.h"
+
+#define ARITY 4
+
+static bool before(const struct weft__timer_entry *a,
+                   const struct weft__timer_entry *b) {
     if (a->deadline != b->deadline) return a->deadline < b->deadline;
     return a->tiebreak < b->tiebreak;
 }
 
-/* Joins two detached heaps; the later root becomes the first child. */
-static struct weft__timer *meld(struct weft__timer *a, struct weft__timer *b) {
-    if (!a) return b;
-    if (!b) return a;
-    if (before(b, a)) {
-        struct weft__timer *t = a;
-        a = b;
-        b = t;
-    }
-    b->prev = a;
-    b->next = a->child;
-    if (a->child) a->child->prev = b;
-    a->child = b;
-    return a;
+static void place(struct weft__timers *h, size_t i,
+                  struct weft__timer_entry e) {
+    h->heap[i] = e;
+    h->pos[e.id] = (uint32_t)i;
 }
 
-static struct weft__timer *detach(struct weft__timer *t) {
-    t->next = NULL;
-    t->prev = NULL;
-    return t;
+/* Moves e up from the hole at i to its place. */
+static void sift_up(struct weft__timers *h, size_t i,
+                    struct weft__timer_entry e) {
+    while (i > 0) {
+        size_t parent = (i - 1) / ARITY;
+        if (!before(&e, &h->heap[parent])) break;
+        place(h, i, h->heap[parent]);
+        i = parent;
+    }
+    place(h, i, e);
 }
 
-/* The two-pass merge of a sibling list into one heap. */
-static struct weft__timer *merge_pairs(struct weft__timer *first) {
-    struct weft__timer *pairs = NULL; /* melded pairs, last first */
-    while (first) {
-        struct weft__timer *a = first;
-        struct weft__timer *b = a->next;
-        first = b ? b->next : NULL;
-        a = meld(detach(a), b ? detach(b) : NULL);
-        a->next = pairs;
-        pairs = a;
+/* Moves e down from the hole at i to its place. */
+static void sift_down(struct weft__timers *h, size_t i,
+                      struct weft__timer_entry e) {
+    for (;;) {
+        size_t first = i * ARITY + 1;
+        if (first >= h->n) break;
+        size_t end = first + ARITY < h->n ? first + ARITY : h->n;
+        size_t best = first;
+        for (size_t c = first + 1; c < end; c++) {
+            if (before(&h->heap[c], &h->heap[best])) best = c;
+        }
+        if (!before(&h->heap[best], &e)) break;
+        place(h, i, h->heap[best]);
+        i = best;
     }
-    struct weft__timer *root = NULL;
-    while (pairs) {
-        struct weft__timer *next = pairs->next;
-        root = meld(root, detach(pairs));
-        pairs = next;
-    }
-    return root;
+    place(h, i, e);
 }
 
 void weft__timers_init(struct weft__timers *h) {
-    h->root = NULL;
+    h->heap = NULL;
+    h->pos = NULL;
+    h->free_ids = NULL;
+    h->nfree = 0;
     h->n = 0;
+    h->cap = 0;
+    h->nslots = 0;
+}
+
+void weft__timers_fini(struct weft__timers *h) {
+    free(h->heap);
+    free(h->pos);
+    free(h->free_ids);
+    weft__timers_init(h);
+}
+
+/* Grows the three arrays to cap entries; the new ids are free. An array
+ * grown before another failed stays larger, unused: nothing is lost. */
+static int grow(struct weft__timers *h, size_t cap) {
+    if (cap > UINT32_MAX) return -ENOMEM;
+    struct weft__timer_entry *heap = realloc(h->heap, cap * sizeof *heap);
+    if (!heap) return -ENOMEM;
+    h->heap = heap;
+    uint32_t *pos = realloc(h->pos, cap * sizeof *pos);
+    if (!pos) return -ENOMEM;
+    h->pos = pos;
+    uint32_t *ids = realloc(h->free_ids, cap * sizeof *ids);
+    if (!ids) return -ENOMEM;
+    h->free_ids = ids;
+    for (size_t id = h->cap; id < cap; id++) {
+        h->free_ids[h->nfree++] = (uint32_t)id;
+    }
+    h->cap = cap;
+    return 0;
+}
+
+/* Doubles, so a run of n spawns reallocates log(n) times. */
+int weft__timers_reserve(struct weft__timers *h, size_t n) {
+    if (h->nslots + n > h->cap) {
+        size_t cap = h->cap ? h->cap : 64;
+        while (cap < h->nslots + n) cap *= 2;
+        int rc = grow(h, cap);
+        if (rc) return rc;
+    }
+    h->nslots += n;
+    return 0;
+}
+
+void weft__timers_release(struct weft__timers *h, size_t n) {
+    weft__assert(h->nslots >= h->n + n);
+    h->nslots -= n;
 }
 
 void weft__timers_push(struct weft__timers *h, struct weft__timer *tm) {
-    tm->child = NULL;
-    detach(tm);
+    weft__assert(!tm->armed && h->n < h->nslots);
     tm->armed = true;
-    h->root = meld(h->root, tm);
-    h->n++;
+    tm->id = h->free_ids[--h->nfree];
+    struct weft__timer_entry e = {tm->deadline, tm->tiebreak, tm, tm->id};
+    sift_up(h, h->n++, e);
 }
 
 void weft__timers_erase(struct weft__timers *h, struct weft__timer *tm) {
-    struct weft__timer *sub = merge_pairs(tm->child);
-    if (tm == h->root) {
-        h->root = sub;
-    } else {
-        if (tm->prev->child == tm) { /* first child: prev is the parent */
-            tm->prev->child = tm->next;
-        } else {
-            tm->prev->next = tm->next;
-        }
-        if (tm->next) tm->next->prev = tm->prev;
-        h->root = meld(h->root, sub);
-    }
-    tm->child = NULL;
-    detach(tm);
+    size_t i = h->pos[tm->id];
+    weft__assert(tm->armed && i < h->n && h->heap[i].tm == tm);
     tm->armed = false;
-    h->n--;
+    h->free_ids[h->nfree++] = tm->id;
+    struct weft__timer_entry last = h->heap[--h->n];
+    if (i == h->n) return; /* it was the last entry */
+    if (i > 0 && before(&last, &h->heap[(i - 1) / ARITY])) {
+        sift_up(h, i, last);
+    } else {
+        sift_down(h, i, last);
+    }
 }
 
-/* Every node at the root's deadline has only such nodes above it (heap
- * order), so a walk from the root that stops at later deadlines finds
- * them all; out doubles as the walk's stack. */
+/* Heap order puts every tie's parent at the same deadline, so the ties
+ * form a subtree at the root. Taking the earliest of a frontier that
+ * starts at the root and gains each taken entry's tied children yields
+ * them in tiebreak order, and visits at most 1 + (ARITY - 1) * max
+ * entries however many timers tie. */
+#define TIED_FRONTIER (1 + (ARITY - 1) * WEFT__TIMERS_TIED_MAX)
+
 size_t weft__timers_tied(const struct weft__timers *h,
                          struct weft__timer **out, size_t max) {
-    if (!h->root || max == 0) return 0;
-    weft_time when = h->root->deadline;
+    weft__assert(max <= WEFT__TIMERS_TIED_MAX);
+    if (!h->n || max == 0) return 0;
+    weft_time when = h->heap[0].deadline;
+    size_t frontier[TIED_FRONTIER];
+    size_t nfrontier = 0;
+    frontier[nfrontier++] = 0;
     size_t n = 0;
-    out[n++] = h->root;
-    for (size_t i = 0; i < n; i++) {
-        for (struct weft__timer *c = out[i]->child; c && n < max; c = c->next) {
-            if (c->deadline == when) out[n++] = c;
+    while (n < max && nfrontier > 0) {
+        size_t best = 0;
+        for (size_t k = 1; k < nfrontier; k++) {
+            if (h->heap[frontier[k]].tiebreak <
+                h->heap[frontier[best]].tiebreak) {
+                best = k;
+            }
         }
-    }
-    for (size_t i = 1; i < n; i++) { /* insertion sort: n is small */
-        struct weft__timer *t = out[i];
-        size_t j = i;
-        for (; j > 0 && out[j - 1]->tiebreak > t->tiebreak; j--) {
-            out[j] = out[j - 1];
+        size_t i = frontier[best];
+        frontier[best] = frontier[--nfrontier];
+        out[n++] = h->heap[i].tm;
+        size_t first = i * ARITY + 1;
+        for (size_t c = first; c < first + ARITY && c < h->n; c++) {
+            if (h->heap[c].deadline == when) frontier[nfrontier++] = c;
         }
-        out[j] = t;
     }
     return n;
 }

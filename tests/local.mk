@@ -27,7 +27,7 @@ tests_check_config_CFLAGS = $(TESTS_CFLAGS)
 tests_check_config_LDADD = $(TESTS_LDADD)
 
 check_PROGRAMS += tests/check_timer
-tests_check_timer_SOURCES = tests/check_timer.c $(TESTS_HARNESS)
+tests_check_timer_SOURCES = tests/check_timer.c $(TESTS_OOM) $(TESTS_HARNESS)
 tests_check_timer_CFLAGS = $(TESTS_CFLAGS)
 tests_check_timer_LDADD = $(TESTS_LDADD)
 

@@ -25,17 +25,19 @@ typedef struct weft_scope weft_scope;
 
 struct weft_scope {
     /* private: not API */
+    /* first: what a checkpoint reads, so that in a task's base scope it
+     * shares a cache line with the task's scope_top (src/sched.h) */
+    uint64_t chain_epoch;          /* runtime epoch of that cache; 0: none */
+    bool chain_cancelled;          /* cached: a checkpoint here is
+                                      cancelled (src/sched.c) */
+    uint8_t cancelled;             /* cancel reason, 0 while not cancelled */
+    unsigned flags;                /* WEFT_SHIELD, WEFT_FAIL, internal */
     weft_scope *parent;            /* enclosing scope (weak: LIFO) */
     struct weft__list children;    /* scopes nested in this one */
     struct weft__list sibling;     /* link in parent->children */
     struct weft__task *owner;      /* task that entered it */
     weft_time deadline;
-    unsigned flags;                /* WEFT_SHIELD, WEFT_FAIL, internal */
-    uint8_t cancelled;             /* cancel reason, 0 while not cancelled */
-    bool chain_cancelled;          /* cached: a checkpoint here is
-                                      cancelled (src/sched.c) */
     bool caught;                   /* exit absorbed a cancellation */
-    uint64_t chain_epoch;          /* runtime epoch of that cache; 0: none */
     struct weft__site site;        /* where it was entered */
     weft_time entered_at;          /* for leak reports; 0: not tracked */
     struct weft__timer timer;      /* the deadline, when finite; last, so

@@ -19,15 +19,14 @@ struct weft__list {
     struct weft__list *prev;
 };
 
-/* Intrusive timer-heap node (a pairing heap linked by pointers, so
- * arming a timer never allocates). Ordered by (deadline, tiebreak). */
+/* A timer: its keys, and while armed the id under which the runtime's
+ * heap (src/timer.c) keeps its entry's position, so that disarming
+ * finds the entry without a search. */
 struct weft__timer {
-    struct weft__timer *child;       /* first child */
-    struct weft__timer *next;        /* next sibling */
-    struct weft__timer *prev;        /* previous sibling, or the parent */
     weft_time deadline;
-    uint64_t tiebreak;               /* sequence (real) or seeded draw (sim) */
+    uint64_t tiebreak;               /* arming order in the runtime */
     void (*fire)(struct weft__timer *tm);
+    uint32_t id;                     /* while armed */
     bool armed;
 };
 

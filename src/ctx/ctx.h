@@ -28,4 +28,16 @@ void weft__ctx_make(struct weft__ctx *c, void *lo, size_t size,
 /* Saves the running context in from and resumes to. */
 void weft__ctx_switch(struct weft__ctx *from, struct weft__ctx *to);
 
+/* Starts fetching the memory a switch to c will read first: the saved
+ * registers and the frames that return above them. c itself must be in
+ * the cache already, or this stalls until it is. */
+static inline void weft__ctx_prefetch(const struct weft__ctx *c) {
+#if WEFT_CTX_UCONTEXT
+    (void)c; /* the registers are in c itself */
+#else
+    const char *sp = c->sp;
+    for (int off = 0; off < 256; off += 64) __builtin_prefetch(sp + off);
+#endif
+}
+
 #endif
