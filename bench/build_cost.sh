@@ -61,11 +61,11 @@ for label in "compiled in" "$what" "slow-task warning on"; do
     printf '  %-21s switch %s ns, queue %s ns/msg\n' "$label" \
         "$(median "$label" 2)" "$(median "$label" 3)"
 done
-awk -v a="$(median "sim compiled in" 2)" -v b="$(median "--disable-sim" 2)" \
-    -v c="$(median "sim compiled in" 3)" -v d="$(median "--disable-sim" 3)" \
-    'BEGIN {printf "simulator compiled in vs out: switch %+.1f %%, queue %+.1f %%\n",
-            (a / b - 1) * 100, (c / d - 1) * 100}'
-awk -v a="$(median "slow-task warning on" 2)" -v b="$(median "sim compiled in" 2)" \
-    -v c="$(median "slow-task warning on" 3)" -v d="$(median "sim compiled in" 3)" \
+awk -v a="$(median "compiled in" 2)" -v b="$(median "$what" 2)" \
+    -v c="$(median "compiled in" 3)" -v d="$(median "$what" 3)" -v w="$what" \
+    'BEGIN {printf "compiled in vs %s: switch %+.1f %%, queue %+.1f %%\n",
+            w, (a / b - 1) * 100, (c / d - 1) * 100}'
+awk -v a="$(median "slow-task warning on" 2)" -v b="$(median "compiled in" 2)" \
+    -v c="$(median "slow-task warning on" 3)" -v d="$(median "compiled in" 3)" \
     'BEGIN {printf "slow-task warning on vs off: switch %+.1f %%, queue %+.1f %%\n",
             (a / b - 1) * 100, (c / d - 1) * 100}'
