@@ -79,6 +79,7 @@ static inline int weft__stack_get(struct weft__stacks *p,
     if (p->nfree >= WEFT__STACK_PREFETCH_AHEAD) {
         const char *top =
             p->free[p->nfree - WEFT__STACK_PREFETCH_AHEAD].top;
+#pragma GCC unroll 8 /* six prefetches, not a loop around them */
         for (size_t off = 64; off <= WEFT__STACK_PREFETCH_TOP; off += 64) {
             __builtin_prefetch(top - off, 1);
         }

@@ -96,20 +96,13 @@ static int grow(struct weft__timers *h, size_t cap) {
 }
 
 /* Doubles, so a run of n spawns reallocates log(n) times. */
-int weft__timers_reserve(struct weft__timers *h, size_t n) {
-    if (h->nslots + n > h->cap) {
-        size_t cap = h->cap ? h->cap : 64;
-        while (cap < h->nslots + n) cap *= 2;
-        int rc = grow(h, cap);
-        if (rc) return rc;
-    }
+int weft__timers_reserve_grow(struct weft__timers *h, size_t n) {
+    size_t cap = h->cap ? h->cap : 64;
+    while (cap < h->nslots + n) cap *= 2;
+    int rc = grow(h, cap);
+    if (rc) return rc;
     h->nslots += n;
     return 0;
-}
-
-void weft__timers_release(struct weft__timers *h, size_t n) {
-    weft__assert(h->nslots >= h->n + n);
-    h->nslots -= n;
 }
 
 void weft__timers_push(struct weft__timers *h, struct weft__timer *tm) {

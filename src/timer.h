@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "common.h"
 #include "weft/private.h"
 
 /* One heap slot: the keys are copied out of the timer, so ordering the
@@ -35,10 +36,24 @@ struct weft__timers {
 void weft__timers_init(struct weft__timers *h);
 void weft__timers_fini(struct weft__timers *h);
 
+/* weft__timers_reserve when the arrays must grow. */
+int weft__timers_reserve_grow(struct weft__timers *h, size_t n);
+
 /* Room for n more timers that may later be armed: 0, or -ENOMEM with
- * nothing changed. Each reserve is paired with a release of as many. */
-int weft__timers_reserve(struct weft__timers *h, size_t n);
-void weft__timers_release(struct weft__timers *h, size_t n);
+ * nothing changed. Each reserve is paired with a release of as many.
+ * Inline: every spawn reserves and every task end releases. */
+static inline int weft__timers_reserve(struct weft__timers *h, size_t n) {
+    if (unlikely(h->nslots + n > h->cap)) {
+        return weft__timers_reserve_grow(h, n);
+    }
+    h->nslots += n;
+    return 0;
+}
+
+static inline void weft__timers_release(struct weft__timers *h, size_t n) {
+    weft__assert(h->nslots >= h->n + n);
+    h->nslots -= n;
+}
 
 /* Adds tm (not armed) with its deadline and tiebreak already set; there
  * must be a reserved slot for it. Cannot fail. */
