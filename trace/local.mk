@@ -53,11 +53,3 @@ bench_trace_SOURCES = bench/trace.c $(BENCH_HARNESS)
 bench_trace_CFLAGS = $(BENCH_CFLAGS)
 bench_trace_LDADD = libweft.la
 bench_trace_LDFLAGS = -no-install
-
-# A fixed count of one operation, for instruction counts (not run by
-# make bench: docs/PERFORMANCE.md gives the cachegrind command).
-EXTRA_PROGRAMS += bench/trace_ops
-bench_trace_ops_SOURCES = bench/trace_ops.c
-bench_trace_ops_CFLAGS = $(BENCH_CFLAGS)
-bench_trace_ops_LDADD = libweft.la
-bench_trace_ops_LDFLAGS = -no-install
