@@ -5,6 +5,7 @@
 #ifndef WEFT_CTX_H
 #define WEFT_CTX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -27,6 +28,16 @@ void weft__ctx_make(struct weft__ctx *c, void *lo, size_t size,
 
 /* Saves the running context in from and resumes to. */
 void weft__ctx_switch(struct weft__ctx *from, struct weft__ctx *to);
+
+/* keep: the runtime changed the thread's signal mask (weft_signal_wait
+ * blocks signals) and every later switch must keep it; false: it put the
+ * old mask back. Only the ucontext switch loads a mask (swapcontext
+ * restores each context's own); the assembly switches never touch it. */
+#if WEFT_CTX_UCONTEXT
+void weft__ctx_keep_sigmask(bool keep);
+#else
+static inline void weft__ctx_keep_sigmask(bool keep) { (void)keep; }
+#endif
 
 /* Starts fetching the memory a switch to c will read first: the saved
  * registers and the frames that return above them. c itself must be in

@@ -4,6 +4,9 @@
  * or on an architecture without an assembly switch. */
 #include "config.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ctx/ctx.h"
@@ -34,6 +37,17 @@ void weft__ctx_make(struct weft__ctx *c, void *lo, size_t size,
                 (unsigned)(p >> 16 >> 16), (unsigned)(p & 0xffffffffu));
 }
 
+/* The mask the runtime set, carried into each context resumed: a context
+ * saved before the change (the loop's, a task's not yet started) would
+ * otherwise put the old mask back. */
+static __thread sigset_t kept_mask;
+static __thread bool keeping;
+
+void weft__ctx_keep_sigmask(bool keep) {
+    keeping = keep && pthread_sigmask(SIG_SETMASK, NULL, &kept_mask) == 0;
+}
+
 void weft__ctx_switch(struct weft__ctx *from, struct weft__ctx *to) {
+    if (keeping) to->uc.uc_sigmask = kept_mask;
     swapcontext(&from->uc, &to->uc);
 }

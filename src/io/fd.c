@@ -223,6 +223,7 @@ int weft__io_block_signals(struct weft__rt *rt, const sigset_t *sigs) {
         s->old_mask = old;
         s->mask_saved = true;
     }
+    weft__ctx_keep_sigmask(true);
     return 0;
 }
 
@@ -235,7 +236,10 @@ void weft__io_fini(struct weft__rt *rt) {
         free(s->fds[i]);
     }
     free(s->fds);
-    if (s->mask_saved) pthread_sigmask(SIG_SETMASK, &s->old_mask, NULL);
+    if (s->mask_saved) {
+        pthread_sigmask(SIG_SETMASK, &s->old_mask, NULL);
+        weft__ctx_keep_sigmask(false);
+    }
     free(s);
     rt->io = NULL;
 }
