@@ -137,26 +137,38 @@ static int explored_main(void *arg) {
     return client_main(partitions);
 }
 
-START_TEST(faults_found_shrunk_replayed) {
+/* Explores fn over 200 seeds with shrinking: the first failure in *r. */
+static void explore_shrinking(int (*fn)(void *), weft_explore_result *r) {
     weft_explore_opts o;
     weft_explore_opts_init(&o);
     o.seed_count = 200;
     o.shrink = true;
     o.quiet = true;
+    ck_assert_int_eq(weft_explore(&o, fn, NULL, r), 1);
+    ck_assert_str_ne(r->first.shrunk, "");
+}
+
+/* Runs fn once under the shrunk schedule of r's first failure: it fails
+ * again (how, in *again when not NULL). */
+static void replay_shrunk(int (*fn)(void *), const weft_explore_result *r,
+                          weft_explore_result *again) {
+    weft_explore_opts o;
+    weft_explore_opts_init(&o);
+    o.seed_first = r->first.seed;
+    o.seed_count = 1;
+    o.strategy = r->first.shrunk;
+    o.quiet = true;
+    ck_assert_int_eq(weft_explore(&o, fn, NULL, again), 1);
+}
+
+START_TEST(faults_found_shrunk_replayed) {
     weft_explore_result r;
-    ck_assert_int_eq(weft_explore(&o, explored_main, NULL, &r), 1);
+    explore_shrinking(explored_main, &r);
     ck_assert_uint_gt(r.failures, 0);
     ck_assert_int_eq(r.first.kind, WEFT_FAILURE_RESULT);
-    ck_assert_str_ne(r.first.shrunk, "");
     /* The shrunk schedule, alone, fails the same way. */
-    weft_explore_opts again;
-    weft_explore_opts_init(&again);
-    again.seed_first = r.first.seed;
-    again.seed_count = 1;
-    again.strategy = r.first.shrunk;
-    again.quiet = true;
     weft_explore_result r2;
-    ck_assert_int_eq(weft_explore(&again, explored_main, NULL, &r2), 1);
+    replay_shrunk(explored_main, &r, &r2);
     ck_assert_int_eq(r2.first.kind, WEFT_FAILURE_RESULT);
 }
 END_TEST
@@ -174,24 +186,12 @@ static int long_main(void *arg) {
 }
 
 START_TEST(faults_long_run_shrinks_to_its_faults) {
-    weft_explore_opts o;
-    weft_explore_opts_init(&o);
-    o.seed_count = 200;
-    o.shrink = true;
-    o.quiet = true;
     weft_explore_result r;
-    ck_assert_int_eq(weft_explore(&o, long_main, NULL, &r), 1);
-    ck_assert_str_ne(r.first.shrunk, "");
+    explore_shrinking(long_main, &r);
     ck_assert_uint_le(r.first.preemptions, 4); /* a crash: when, which */
     /* Only the fault choices could be kept: the shrunk string is short. */
     ck_assert_uint_lt(strlen(r.first.shrunk), 40);
-    weft_explore_opts again;
-    weft_explore_opts_init(&again);
-    again.seed_first = r.first.seed;
-    again.seed_count = 1;
-    again.strategy = r.first.shrunk;
-    again.quiet = true;
-    ck_assert_int_eq(weft_explore(&again, long_main, NULL, NULL), 1);
+    replay_shrunk(long_main, &r, NULL);
 }
 END_TEST
 

@@ -101,6 +101,16 @@ static void load_ok(const char *path, struct trace_file *t) {
                   err);
 }
 
+/* Records fn's run into the test's file name under seed i (sim; 0: the
+ * real backend), which must succeed, and loads the trace into *t. */
+static void record_loaded(const char *name, int i, int (*fn)(void *),
+                          struct trace_file *t) {
+    char path[256];
+    tmp_path(name, path, sizeof path);
+    ck_assert_int_eq(record((uint64_t)i, i > 0, path, fn), 0);
+    load_ok(path, t);
+}
+
 /* The name of task id in t (from its spawn event), "" when unknown. */
 static const char *task_name(const struct trace_file *t, uint32_t id) {
     for (size_t i = 0; i < t->nev; i++) {
@@ -150,11 +160,8 @@ static const struct step shop_steps[] = {
 };
 
 START_TEST(trace_known_program_has_events_in_order) {
-    char path[256];
-    tmp_path("shop.trace", path, sizeof path);
-    ck_assert_int_eq(record((uint64_t)_i, _i > 0, path, shop_main), 0);
     struct trace_file t;
-    load_ok(path, &t);
+    record_loaded("shop.trace", _i, shop_main, &t);
     size_t n = sizeof shop_steps / sizeof *shop_steps;
     size_t got = match_in_order(&t, shop_steps, n);
     ck_assert_msg(got == n, "seed %d (0: real): step %zu (%s) missing", _i,
@@ -402,12 +409,8 @@ static int start_into_cancelled(void *arg) {
 }
 
 START_TEST(trace_move_under_cancelled_scope_has_reason_parent) {
-    char path[256];
-    tmp_path("parent.trace", path, sizeof path);
-    ck_assert_int_eq(record((uint64_t)_i, _i > 0, path, start_into_cancelled),
-                     0);
     struct trace_file t;
-    load_ok(path, &t);
+    record_loaded("parent.trace", _i, start_into_cancelled, &t);
     int reasons = 0;
     for (size_t i = 0; i < t.nev; i++) {
         if (t.ev[i].kind == WEFT_EV_SCOPE_CANCEL) reasons |= 1 << t.ev[i].aux;
@@ -468,11 +471,8 @@ static int lock_sites_main(void *arg) {
 }
 
 START_TEST(trace_park_names_the_blocking_call_site) {
-    char path[256];
-    tmp_path("sites.trace", path, sizeof path);
-    ck_assert_int_eq(record((uint64_t)_i, _i > 0, path, lock_sites_main), 0);
     struct trace_file t;
-    load_ok(path, &t);
+    record_loaded("sites.trace", _i, lock_sites_main, &t);
     size_t with_site = 0, without = 0;
     for (size_t i = 0; i < t.nev; i++) {
         const struct trace_event *e = &t.ev[i];
@@ -533,12 +533,8 @@ static int cancel_around_shield(void *arg) {
 }
 
 START_TEST(trace_shield_records_what_it_was_shielded_from) {
-    char path[256];
-    tmp_path("shield.trace", path, sizeof path);
-    ck_assert_int_eq(record((uint64_t)_i, _i > 0, path, cancel_around_shield),
-                     0);
     struct trace_file t;
-    load_ok(path, &t);
+    record_loaded("shield.trace", _i, cancel_around_shield, &t);
     uint32_t group_scope = 0, shield_scope = 0;
     const struct trace_event *shielded = NULL;
     for (size_t i = 0; i < t.nev; i++) {
