@@ -60,6 +60,8 @@ struct weft__trace {
     size_t len;                   /* bytes of buf used */
     uint32_t last_task;           /* of the block's previous record */
     weft_time last_time;
+    uint8_t *fold;                /* the mask byte of the block's last
+                                     record, which events may fold into */
     uint8_t buf[BLOCK_BYTES];
     char *strs;                   /* owned: the string table */
     size_t nstrs, capstrs;
@@ -139,6 +141,7 @@ static void flush_block(struct weft__trace *tr) {
     tr->len = 0;
     tr->last_task = 0;
     tr->last_time = 0;
+    tr->fold = NULL;
 }
 
 /* Reads the clock for the records that follow. */
@@ -219,6 +222,7 @@ __attribute__((always_inline)) static inline void emit(struct weft__rt *rt,
     }
     head[0] = (uint8_t)kind;
     head[1] = (uint8_t)mask;
+    tr->fold = head + 1;
     tr->len = (size_t)(p - tr->buf);
     tr->nrec++;
     /* Checked after the record, so that nothing is live across the call:
@@ -226,6 +230,37 @@ __attribute__((always_inline)) static inline void emit(struct weft__rt *rt,
     if (unlikely(tr->len > BLOCK_BYTES - WEFT_TRACE_RECORD_MAX)) {
         block_full(rt);
     }
+}
+
+/* Folds an event into the block's last record as the field bit
+ * (WEFT_TRACE_F_WAKE or _NEXT) naming task: when the running task wrote
+ * that record, nothing came after it, the clock has not moved and the
+ * record has no field that must follow this one. Otherwise false: the
+ * event needs a record of its own. A message through a queue is six
+ * events in two records this way (docs/TRACE-FORMAT.md, "Folded events"). */
+static inline bool fold(struct weft__rt *rt, unsigned bit, uint32_t task) {
+    struct weft__trace *tr = rt->trace;
+    uint8_t *mask = tr->fold;
+    if (!mask || *mask >= bit || !rt->current ||
+        tr->last_task != (uint32_t)rt->current->id ||
+        tr->stamp != tr->last_time) {
+        return false;
+    }
+    *mask = (uint8_t)(*mask | bit);
+    if (likely(task < 0x80)) {
+        tr->buf[tr->len++] = (uint8_t)task;
+    } else {
+        tr->len = (size_t)(put_uvarint(tr->buf + tr->len, task) - tr->buf);
+    }
+    if (bit == WEFT_TRACE_F_NEXT) {
+        tr->last_task = task;
+        tr->fold = NULL;
+    }
+    /* RECORD_MAX counts both folded fields: the room is still there. */
+    if (unlikely(tr->len > BLOCK_BYTES - WEFT_TRACE_RECORD_MAX)) {
+        block_full(rt);
+    }
+    return true;
 }
 
 /* ---- strings and ids ---- */
@@ -371,12 +406,19 @@ void weft__trace_spawn_rec(struct weft__rt *rt, const struct weft__task *child,
     emit(rt, &r);
 }
 
-void weft__trace_switch_rec(struct weft__rt *rt, const struct weft__task *to) {
-    if (!rt->current || rt->trace->virtual_clock) stamp(rt);
+/* The record of a switch that did not fold: out of the way of the fold,
+ * which then needs no registers saved. */
+__attribute__((noinline)) static void switch_record(struct weft__rt *rt,
+                                                   const struct weft__task *to) {
     struct rec r = REC(WEFT_EV_SWITCH, to->id);
     r.obj = (uint32_t)current_id(rt);
     emit(rt, &r);
+}
+
+void weft__trace_switch_rec(struct weft__rt *rt, const struct weft__task *to) {
+    if (!rt->current || rt->trace->virtual_clock) stamp(rt);
     rt->trace->loop_cause = WEFT_TRACE_BY_TASK;
+    if (!fold(rt, WEFT_TRACE_F_NEXT, (uint32_t)to->id)) switch_record(rt, to);
 }
 
 void weft__trace_park_rec(struct weft__rt *rt, const struct weft__wait *w) {
@@ -396,16 +438,25 @@ void weft__trace_park_rec(struct weft__rt *rt, const struct weft__wait *w) {
     emit(rt, &r);
 }
 
-void weft__trace_wake_rec(struct weft__rt *rt, const struct weft__task *t,
-                          int result) {
-    uint8_t cause = rt->current ? WEFT_TRACE_BY_TASK : rt->trace->loop_cause;
-    if (result == -ECANCELED) cause = WEFT_TRACE_BY_CANCEL;
-    if (result == -ETIMEDOUT) cause = WEFT_TRACE_BY_TIMER;
+__attribute__((noinline)) static void wake_record(struct weft__rt *rt,
+                                                 const struct weft__task *t,
+                                                 uint8_t cause, int result) {
     struct rec r = REC(WEFT_EV_WAKE, current_id(rt));
     r.aux = cause;
     r.obj = (uint32_t)t->id;
     r.value = result;
     emit(rt, &r);
+}
+
+void weft__trace_wake_rec(struct weft__rt *rt, const struct weft__task *t,
+                          int result) {
+    uint8_t cause = rt->current ? WEFT_TRACE_BY_TASK : rt->trace->loop_cause;
+    if (result == -ECANCELED) cause = WEFT_TRACE_BY_CANCEL;
+    if (result == -ETIMEDOUT) cause = WEFT_TRACE_BY_TIMER;
+    if (cause != WEFT_TRACE_BY_TASK || result != 0 ||
+        !fold(rt, WEFT_TRACE_F_WAKE, (uint32_t)t->id)) {
+        wake_record(rt, t, cause, result);
+    }
 }
 
 static uint16_t scope_flags(const weft_scope *s) {
@@ -466,6 +517,18 @@ void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
     r.value = value;
     emit(rt, &r);
     if (kind == WEFT_EV_SYNC_DONE) rt->trace->loop_cause = WEFT_TRACE_BY_THREAD;
+}
+
+void weft__trace_pass_rec(struct weft__rt *rt, const void *obj,
+                          const struct weft__task *putter,
+                          const struct weft__task *getter) {
+    uint32_t id = object_id(rt, obj, NULL, NULL);
+    bool put = putter == rt->current;
+    struct rec r = REC(WEFT_EV_QUEUE_PASS, put ? putter->id : getter->id);
+    r.aux = put ? WEFT_TRACE_PASS_PUT : WEFT_TRACE_PASS_GOT;
+    r.obj = id;
+    r.value = (int64_t)(put ? getter->id : putter->id);
+    emit(rt, &r);
 }
 
 void weft__trace_object_rec(struct weft__rt *rt, const void *obj,

@@ -69,6 +69,9 @@ WEFT__TRACE_COLD void weft__trace_shielded_rec(struct weft__rt *rt, const weft_s
 WEFT__TRACE_COLD void weft__trace_timer_rec(struct weft__rt *rt, weft_time deadline);
 WEFT__TRACE_COLD void weft__trace_obj_rec(struct weft__rt *rt, int kind, uint64_t task,
                          const void *obj, int64_t value);
+WEFT__TRACE_COLD void weft__trace_pass_rec(struct weft__rt *rt, const void *obj,
+                          const struct weft__task *putter,
+                          const struct weft__task *getter);
 WEFT__TRACE_COLD void weft__trace_object_rec(struct weft__rt *rt, const void *obj,
                             const char *kind, const char *file, int line);
 WEFT__TRACE_COLD void weft__trace_leak_rec(struct weft__rt *rt,
@@ -124,6 +127,11 @@ WEFT__TRACE_COLD void weft__trace_waits_rec(struct weft__rt *rt, const struct we
  * running one). */
 #define weft__trace_obj(rt, kind, task, obj, value)                            \
     WEFT__TRACE_IF(rt, weft__trace_obj_rec(rt, kind, task, obj, value))
+
+/* A queue's item went straight from putter's buffer to getter's (one of
+ * them runs): a put and a get in one record. */
+#define weft__trace_pass(rt, obj, putter, getter)                              \
+    WEFT__TRACE_IF(rt, weft__trace_pass_rec(rt, obj, putter, getter))
 
 /* obj (kind, created at file:line) is new: it gets a fresh id. rt may be
  * NULL (outside a run). */

@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 #define WEFT_TRACE_MAGIC "WEFTTRC" /* 8 bytes with its NUL */
-#define WEFT_TRACE_VERSION 2
+#define WEFT_TRACE_VERSION 3
+#define WEFT_TRACE_VERSION_MIN 2 /* version 2: no folds, no queue-pass */
 #define WEFT_TRACE_HEADER_SIZE 64
 #define WEFT_TRACE_BLOCK_SIZE 16
 #define WEFT_TRACE_BLOCK_MAGIC 0x324b4257u /* "WBK2" */
@@ -43,10 +44,20 @@
 #define WEFT_TRACE_F_STR 0x08
 #define WEFT_TRACE_F_SITE 0x10 /* file, then line */
 #define WEFT_TRACE_F_VALUE 0x20
-#define WEFT_TRACE_F_ALL 0x3f
+/* Folded events (version 3): the record is followed by a wake of the
+ * task this field names, by the record's task, with result 0 ... */
+#define WEFT_TRACE_F_WAKE 0x40
+/* ... and then by a switch from the record's task to the task this field
+ * names, which becomes the next record's default task. */
+#define WEFT_TRACE_F_NEXT 0x80
+#define WEFT_TRACE_F_ALL_V2 0x3f
+#define WEFT_TRACE_F_ALL 0xff
 /* The most bytes a record takes: two, and each field at its longest
  * (5 for 32 bits, 10 for 64, 3 for aux's 16). */
-#define WEFT_TRACE_RECORD_MAX (2 + 5 + 10 + 3 + 5 + 5 + 5 + 5 + 10)
+#define WEFT_TRACE_RECORD_MAX (2 + 5 + 10 + 3 + 5 + 5 + 5 + 5 + 10 + 5 + 5)
+/* The most events one record stands for: a queue-pass (a put and a get),
+ * a folded wake and a folded switch. */
+#define WEFT_TRACE_EVENTS_MAX 4
 
 /* Every event kind, as X(ID, "name"). Appending keeps old files valid;
  * the meaning of each field per kind is in docs/TRACE-FORMAT.md. */
@@ -95,7 +106,8 @@
     X(NET_CLOG, "net-clog")                                                    \
     X(NET_SPIKE, "net-spike")                                                  \
     X(HOST_CRASH, "host-crash")                                                \
-    X(HOST_RESTART, "host-restart")
+    X(HOST_RESTART, "host-restart")                                            \
+    X(QUEUE_PASS, "queue-pass")
 
 enum weft_event_kind {
 #define WEFT_EV_ENUM(id, name) WEFT_EV_##id,
@@ -103,6 +115,15 @@ enum weft_event_kind {
 #undef WEFT_EV_ENUM
     WEFT_EV_COUNT
 };
+
+/* The kinds version 2 knows: every one before QUEUE_PASS. */
+#define WEFT_EV_COUNT_V2 WEFT_EV_QUEUE_PASS
+
+/* QUEUE_PASS's aux: which side of the hand-over the record's task was
+ * (value: the other side's task). The record stands for a queue-put by
+ * the putter, then a queue-get by the getter, as two events. */
+#define WEFT_TRACE_PASS_GOT 0 /* the record's task got the item */
+#define WEFT_TRACE_PASS_PUT 1 /* the record's task put it */
 
 /* WAKE's aux: what woke the task. */
 #define WEFT_TRACE_BY_TASK 0   /* a peer task (the record's task) */

@@ -49,7 +49,7 @@ EXTRA_DIST += trace/fuzz_reader.c
 
 # The cost of recording (make bench; bench/run.sh runs it last).
 EXTRA_PROGRAMS += bench/trace
-bench_trace_SOURCES = bench/trace.c $(BENCH_HARNESS)
-bench_trace_CFLAGS = $(BENCH_CFLAGS)
+bench_trace_SOURCES = bench/trace.c $(BENCH_HARNESS) $(TRACE_READER)
+bench_trace_CFLAGS = $(BENCH_CFLAGS) -iquote $(top_srcdir)/trace
 bench_trace_LDADD = libweft.la
 bench_trace_LDFLAGS = -no-install

@@ -75,10 +75,11 @@ static int parse_header(const uint8_t *d, size_t size, struct trace_file *t,
                     "bytes", size, WEFT_TRACE_HEADER_SIZE);
     }
     t->version = get16(d + WEFT_TRACE_H_VERSION);
-    if (t->version != WEFT_TRACE_VERSION) {
+    if (t->version < WEFT_TRACE_VERSION_MIN ||
+        t->version > WEFT_TRACE_VERSION) {
         return fail(err, n, WEFT_TRACE_H_VERSION, "format version %u is not "
-                    "supported (this reader reads version %d)", t->version,
-                    WEFT_TRACE_VERSION);
+                    "supported (this reader reads versions %d to %d)",
+                    t->version, WEFT_TRACE_VERSION_MIN, WEFT_TRACE_VERSION);
     }
     if (get16(d + WEFT_TRACE_H_HSIZE) != WEFT_TRACE_HEADER_SIZE) {
         return fail(err, n, WEFT_TRACE_H_HSIZE, "header size %u, expected %d",
@@ -146,9 +147,14 @@ static int64_t unzigzag(uint64_t v) {
     return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
+/* A record's folded events: the tasks its WAKE and NEXT fields name. */
+struct folds {
+    uint32_t wake, next;
+};
+
 /* The fields a record's mask names, in the format's order. */
 static int get_fields(struct cursor *c, unsigned mask, struct trace_event *e,
-                      char *err, size_t n) {
+                      struct folds *f, char *err, size_t n) {
     static const struct {
         unsigned bit, bits;
         const char *name;
@@ -156,7 +162,8 @@ static int get_fields(struct cursor *c, unsigned mask, struct trace_event *e,
         {WEFT_TRACE_F_TIME, 64, "time"}, {WEFT_TRACE_F_AUX, 16, "aux"},
         {WEFT_TRACE_F_OBJ, 32, "obj"},   {WEFT_TRACE_F_STR, 32, "str"},
         {WEFT_TRACE_F_SITE, 32, "file"}, {WEFT_TRACE_F_SITE, 32, "line"},
-        {WEFT_TRACE_F_VALUE, 64, "value"},
+        {WEFT_TRACE_F_VALUE, 64, "value"}, {WEFT_TRACE_F_WAKE, 32, "wake"},
+        {WEFT_TRACE_F_NEXT, 32, "next"},
     };
     uint64_t v[sizeof order / sizeof *order] = {0};
     for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
@@ -172,16 +179,19 @@ static int get_fields(struct cursor *c, unsigned mask, struct trace_event *e,
     e->file = mask & WEFT_TRACE_F_SITE ? (uint32_t)v[4] : TRACE_NONE;
     e->line = (uint32_t)v[5];
     e->value = unzigzag(v[6]);
+    f->wake = (uint32_t)v[7];
+    f->next = (uint32_t)v[8];
     return GOT;
 }
 
-/* Room for one more event, the array doubling; never more than the
- * file's records could fill (two bytes each at least). */
+/* Room for one record's events, the array doubling; never more than the
+ * file's records could stand for (a record of k bytes for at most k
+ * events, or one). */
 static int reserve_event(struct trace_file *t, size_t most) {
-    if (t->nev < t->cap) return 0;
+    if (t->nev + WEFT_TRACE_EVENTS_MAX <= t->cap) return 0;
     size_t cap = t->cap ? t->cap * 2 : 1024;
     if (cap > most) cap = most;
-    if (cap <= t->nev) return -1;
+    if (cap < t->nev + WEFT_TRACE_EVENTS_MAX) return -1;
     struct trace_event *ev = realloc(t->ev, cap * sizeof *ev);
     if (!ev) return -1;
     t->ev = ev;
@@ -189,17 +199,67 @@ static int reserve_event(struct trace_file *t, size_t most) {
     return 0;
 }
 
-/* Decodes and checks the record at the cursor: GOT (the event is
+/* A queue-pass record as the put and the get it stands for (e is the
+ * record, with room for one more event after it). */
+static int expand_pass(struct trace_event *e, uint64_t at, char *err,
+                       size_t n) {
+    if (e->aux > WEFT_TRACE_PASS_PUT) {
+        return fail(err, n, at, "queue-pass with side %u (0: got, 1: put)",
+                    e->aux);
+    }
+    if (e->value <= 0 || e->value > UINT32_MAX) {
+        return fail(err, n, at, "queue-pass names task %lld",
+                    (long long)e->value);
+    }
+    uint32_t other = (uint32_t)e->value;
+    bool put = e->aux == WEFT_TRACE_PASS_PUT;
+    e[1] = e[0];
+    e[0].kind = WEFT_EV_QUEUE_PUT;
+    e[0].task = put ? e[0].task : other;
+    e[1].kind = WEFT_EV_QUEUE_GET;
+    e[1].task = put ? other : e[1].task;
+    e[0].aux = e[1].aux = 0;
+    e[0].value = e[1].value = 0;
+    return GOT;
+}
+
+/* The events folded into a record (e, the last of its events): a wake by
+ * its task (the cursor's), then a switch from it to the next task, which the next
+ * record takes as its default. Returns how many were added. */
+static size_t expand_folds(struct cursor *c, struct trace_event *e,
+                           unsigned mask, const struct folds *f) {
+    struct trace_event *x = e;
+    struct trace_event base = {.time = e->time, .task = c->task,
+                               .str = TRACE_NONE, .file = TRACE_NONE,
+                               .offset = e->offset};
+    if (mask & WEFT_TRACE_F_WAKE) {
+        *++x = base;
+        x->kind = WEFT_EV_WAKE;
+        x->aux = WEFT_TRACE_BY_TASK;
+        x->obj = f->wake;
+    }
+    if (mask & WEFT_TRACE_F_NEXT) {
+        *++x = base;
+        x->kind = WEFT_EV_SWITCH;
+        x->task = f->next;
+        x->obj = base.task;
+        c->task = f->next;
+    }
+    return (size_t)(x - e);
+}
+
+/* Decodes and checks the record at the cursor: GOT (its events are
  * added), CUT (the records end inside it), BAD. */
 static int parse_record(struct cursor *c, struct trace_file *t, size_t most,
                         char *err, size_t n) {
     uint64_t at = c->at;
     if (c->end - c->at < 2) return CUT;
     unsigned kind = c->d[at] & ~WEFT_TRACE_HAS_TASK, mask = c->d[at + 1];
-    if (kind >= WEFT_EV_COUNT) {
+    bool v2 = t->version == 2;
+    if (kind >= (v2 ? WEFT_EV_COUNT_V2 : WEFT_EV_COUNT)) {
         return fail(err, n, at, "unknown event kind %u", kind);
     }
-    if (mask & ~WEFT_TRACE_F_ALL) {
+    if (mask & ~(v2 ? WEFT_TRACE_F_ALL_V2 : WEFT_TRACE_F_ALL)) {
         return fail(err, n, at + 1, "unknown field bits 0x%02x", mask);
     }
     c->at += 2;
@@ -216,7 +276,8 @@ static int parse_record(struct cursor *c, struct trace_file *t, size_t most,
     e->kind = (uint16_t)kind;
     e->task = c->task;
     e->offset = at;
-    int rc = get_fields(c, mask, e, err, n);
+    struct folds f;
+    int rc = get_fields(c, mask, e, &f, err, n);
     if (rc != GOT) return rc;
     if (!str_ok(t, e->str)) {
         return fail(err, n, at, "string offset %u is outside the %zu-byte "
@@ -226,7 +287,14 @@ static int parse_record(struct cursor *c, struct trace_file *t, size_t most,
         return fail(err, n, at, "file string offset %u is outside the "
                     "%zu-byte string table", e->file, t->nstrs);
     }
-    t->nev++;
+    size_t added = 1;
+    if (kind == WEFT_EV_QUEUE_PASS) {
+        if (expand_pass(e, at, err, n) != GOT) return BAD;
+        added++;
+    }
+    added += expand_folds(c, &t->ev[t->nev + added - 1], mask, &f);
+    t->nev += added;
+    t->nrec++;
     return GOT;
 }
 
@@ -276,7 +344,7 @@ static int parse_block(const uint8_t *d, size_t size, uint64_t *off,
     struct cursor c = {d, rec, whole ? rec + nbytes : size, 0, 0};
     for (uint64_t i = 0; i < nrec; i++) {
         uint64_t start = c.at;
-        int rc = parse_record(&c, t, size / 2 + 1, err, n);
+        int rc = parse_record(&c, t, size + 1, err, n);
         if (rc == BAD) return -1;
         if (rc == CUT && whole) {
             return fail(err, n, start, "a record runs past the end of its "

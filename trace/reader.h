@@ -37,6 +37,8 @@ struct trace_file {
     size_t nstrs;
     struct trace_event *ev; /* owned */
     size_t nev, cap;
+    size_t nrec;          /* records read: one stands for up to
+                             WEFT_TRACE_EVENTS_MAX events */
     bool complete;        /* ends with the run-end event */
     uint64_t stop;        /* byte offset where reading stopped */
     char note[200];       /* why it stopped early, "" when complete */
@@ -46,7 +48,7 @@ struct trace_file {
  * naming the byte offset in err (then *t holds nothing to free). A
  * truncated or unfinished tail is not an error: t->note says where it
  * stops. Allocates the file's size for strings, and one event (48 bytes)
- * per record decoded, each at least 2 bytes of the file. */
+ * per event decoded, at most one per byte of the file. */
 int trace_parse(const uint8_t *data, size_t size, struct trace_file *t,
                 char *err, size_t errlen);
 

@@ -49,8 +49,7 @@ static inline void get_commit(struct weft__chan *ch, void *dst,
 static inline void hand_over(struct weft__chan *ch, void *dst, const void *src,
                              const struct weft__task *putter,
                              const struct weft__task *getter) {
-    trace_put(ch, putter);
-    trace_get(ch, getter);
+    weft__trace_pass(putter->rt, ch->getters.obj, putter, getter);
     ch->ops->hand(ch, dst, src);
 }
 

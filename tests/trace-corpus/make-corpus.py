@@ -8,7 +8,7 @@ import struct
 
 HDR = b"WEFTTRC\0"
 
-def header(version=2, hsize=64, reserved=0, backend=1, seed=7, strategy=0):
+def header(version=3, hsize=64, reserved=0, backend=1, seed=7, strategy=0):
     h = HDR + struct.pack("<HHHBB", version, hsize, reserved, backend, 0)
     h += struct.pack("<QQII", seed, 0, strategy, 1)
     return h + bytes(64 - len(h)) if len(h) < 64 else h
@@ -24,7 +24,7 @@ def zigzag(v):
     return (v << 1) ^ (v >> 63) if v >= 0 else ((-v) << 1) - 1
 
 def record(task=1, kind=3, aux=0, obj=0, s=None, f=None, line=0, value=0,
-           time=0, mask=None):
+           time=0, mask=None, wake=None, next=None):
     """A record whose task is always given (a block-independent form)."""
     fields, m = b"", 0
     if time:
@@ -39,6 +39,10 @@ def record(task=1, kind=3, aux=0, obj=0, s=None, f=None, line=0, value=0,
         m |= 0x10; fields += uvarint(f) + uvarint(line)
     if value:
         m |= 0x20; fields += uvarint(zigzag(value))
+    if wake is not None:
+        m |= 0x40; fields += uvarint(wake)
+    if next is not None:
+        m |= 0x80; fields += uvarint(next)
     m = m if mask is None else mask
     return bytes([kind | 0x80, m]) + uvarint(task) + fields
 
@@ -66,7 +70,16 @@ files = {
     "bad-string-offset.trace": header() + block(STRS, [record(s=0x7FFFFFF0)]),
     "bad-file-offset.trace": header() + block(STRS, [record(f=4096)]),
     "bad-kind.trace": header() + block(STRS, [record(kind=120)]),
-    "bad-field-bits.trace": header() + block(STRS, [record(mask=0xC0)]),
+    "bad-field-bits-v2.trace": header(version=2) + block(
+        STRS, [record(mask=0x40)]),
+    "bad-kind-v2.trace": header(version=2) + block(
+        STRS, [record(kind=45, value=2)]),
+    "bad-pass-side.trace": header() + block(
+        STRS, [record(kind=45, obj=1, aux=2, value=2)]),
+    "bad-pass-no-task.trace": header() + block(
+        STRS, [record(kind=45, obj=1)]),
+    "bad-wake-wide.trace": header() + block(
+        STRS, [record(kind=19, obj=1, wake=1 << 33)]),
     "bad-long-varint.trace": header() + block(
         STRS, [bytes([0x83, 0x00]) + b"\xff" * 11 + b"\x01"]),
     "bad-wide-aux.trace": header() + block(STRS, [record(aux=0x10000)]),
@@ -86,6 +99,11 @@ files = {
     "trunc-block-header.trace": GOOD + b"WBK2\x05",
     "ok-header-only.trace": header(strategy=0xFFFFFFFF),
     "ok-small.trace": GOOD,
+    "ok-version-2.trace": header(version=2) + GOOD[64:],
+    "ok-folded.trace": header() + block(
+        STRS, [record(kind=6, task=2, obj=1, s=0, value=-1, next=3),
+               record(kind=45, task=3, obj=1, value=2, wake=2, next=2),
+               record(kind=0, task=0)]),
     "ok-shielded.trace": header() + block(
         STRS, [record(kind=31, task=0, obj=1, aux=1, value=2),
                record(kind=6, obj=1, s=0, f=7, line=12, value=-1)]),
