@@ -76,7 +76,9 @@ static uintptr_t fault_sp(const void *ucv) {
 
 /* Whether a fault at addr, with the stack pointer at sp, is t running off
  * the bottom of its stack. A frame is written near the stack pointer:
- * below it by the red zone or a stack probe, above it up to its size. */
+ * below it by the red zone or a stack probe, above it up to its size.
+ * Only addresses count, not si_code: a lightweight guard (stack.c)
+ * faults with SEGV_MAPERR, a PROT_NONE page with SEGV_ACCERR. */
 static bool ran_off(const struct weft__task *t, size_t page, uintptr_t addr,
                     uintptr_t sp) {
     uintptr_t lo = (uintptr_t)t->stack.lo;

@@ -11,6 +11,7 @@
 #include "stack.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,10 @@
 #endif
 #if WEFT_ASAN
 #include <sanitizer/asan_interface.h>
+#endif
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102 /* Linux 6.13+; glibc 2.36's headers lack it */
 #endif
 
 #define SLAB_BYTES ((size_t)16 * 1024 * 1024)
@@ -44,8 +49,51 @@ struct weft__slab {
 };
 
 static size_t pretended_map_limit; /* tests: 0, or the limit to assume */
+static bool pretended_no_light_guards; /* tests: as Linux before 6.13 */
 
 void weft__stacks_pretend_map_limit(size_t n) { pretended_map_limit = n; }
+
+void weft__stacks_pretend_no_light_guards(bool no) {
+    pretended_no_light_guards = no;
+}
+
+/* Whether the kernel refuses to read the byte at p (write(2) fails with
+ * EFAULT), without a signal. Cannot fail; false when unsure. */
+static bool kernel_cannot_read(const void *p) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return false;
+    bool refused = write(fds[1], p, 1) < 0 && errno == EFAULT;
+    close(fds[0]);
+    close(fds[1]);
+    return refused;
+}
+
+/* One guard on a page of its own, then a read of it by the kernel: an
+ * emulator may accept the advice and ignore it (qemu-user takes any
+ * madvise for a hint), and a stack trusting such a guard would have
+ * neither guard nor canary. */
+static bool probe_light_guards(void) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    void *m = mmap(NULL, page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return false;
+    bool works = madvise(m, page, MADV_GUARD_INSTALL) == 0 &&
+                 kernel_cannot_read(m);
+    munmap(m, page);
+    return works;
+}
+
+/* Probed once per process: a run after the first makes no system call. */
+bool weft__stacks_have_light_guards(void) {
+    static int known; /* 0 not yet, 1 yes, -1 no */
+    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (v) return v > 0;
+    int saved = errno;
+    v = probe_light_guards() ? 1 : -1;
+    errno = saved;
+    __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+    return v > 0;
+}
 
 /* The kernel's limit, read once per process: a run after the first
  * makes no system call. */
@@ -87,7 +135,8 @@ static bool adopt_spare(struct weft__stacks *p) {
     if (!spare.slabs) return false;
     if (spare.size != p->size || spare.stride != p->stride ||
         spare.guard_mode != p->guard_mode ||
-        spare.guard_budget != p->guard_budget) {
+        spare.guard_budget != p->guard_budget ||
+        spare.light_guards != p->light_guards) {
         drop_spare(NULL);
         return false;
     }
@@ -114,6 +163,8 @@ void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     if (guard_mode == WEFT_STACK_GUARD_AUTO) {
         p->guard_budget = read_max_map_count() / 8;
     }
+    p->light_guards =
+        !pretended_no_light_guards && weft__stacks_have_light_guards();
     adopt_spare(p);
 }
 
@@ -180,6 +231,38 @@ static int protect_guards(struct weft__slab *s, size_t stride, size_t page) {
     return 0;
 }
 
+/* Lightweight guards: page-table markers that fault like PROT_NONE but
+ * leave the slab one mapping. -EINVAL where the kernel refuses them
+ * (memory mlocked since the probe). */
+static int install_light_guards(struct weft__slab *s, size_t stride,
+                                size_t page) {
+    for (size_t i = 0; i < s->nstacks; i++) {
+        if (madvise(s->base + i * stride, page, MADV_GUARD_INSTALL) != 0) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+/* Puts a guard page under every stack of s where it costs no mapping (a
+ * lightweight guard), else a PROT_NONE page while the mode and AUTO's
+ * budget allow it, else none: those stacks rely on their canary words.
+ * 0 or -errno. */
+static int guard_slab(struct weft__stacks *p, struct weft__slab *s) {
+    if (p->light_guards) {
+        int rc = install_light_guards(s, p->stride, p->page);
+        s->guarded = rc == 0;
+        if (rc != -EINVAL) return rc;
+        p->light_guards = false; /* guards a failed loop left are harmless */
+    }
+    if (!want_guard(p, s->nstacks)) return 0;
+    int rc = protect_guards(s, p->stride, p->page);
+    if (rc) return rc;
+    s->guarded = true;
+    p->nguarded += s->nstacks;
+    return 0;
+}
+
 static int add_slab(struct weft__stacks *p) {
     size_t n = SLAB_BYTES / p->stride;
     if (n == 0) n = 1;
@@ -191,20 +274,17 @@ static int add_slab(struct weft__stacks *p) {
     if (!s) return -ENOMEM;
     s->nstacks = n;
     s->len = n * p->stride;
-    s->guarded = want_guard(p, n);
     s->base = mmap(NULL, s->len, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
                    -1, 0);
     if (s->base == MAP_FAILED) goto fail_free;
-    if (s->guarded && protect_guards(s, p->stride, p->page) != 0) {
-        munmap(s->base, s->len);
-        goto fail_free;
-    }
-    if (s->guarded) p->nguarded += n;
+    if (guard_slab(p, s) != 0) goto fail_unmap;
     s->first = p->ncarved;
     s->next = p->slabs;
     p->slabs = s;
     return 0;
+fail_unmap:
+    munmap(s->base, s->len);
 fail_free:
     free(s);
     report_map_limit();

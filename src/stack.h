@@ -10,14 +10,17 @@
  * in the same sets of the CPU caches and evict each other: each stack's
  * top is lowered by a "color" (a few pages and cache lines, from up to
  * 64 KiB reserved above the usable size; address space only).
- * The guard page (PROT_NONE) splits the slab into two kernel mappings
- * per stack, so guards are used only while vm.max_map_count leaves room
- * (WEFT_STACK_GUARD_AUTO). A stack without a guard has canary words at
- * lo, checked at each switch away from it (and by the fault handler,
- * overflow.c): they must still be zero. They
- * are never written, so an unused bottom page stays the kernel's shared
- * zero page and a parked task's memory is only the top page(s) it
- * touched. docs/STACKS.md explains the trade-off. */
+ * Where the kernel has lightweight guards (MADV_GUARD_INSTALL, Linux
+ * 6.13+) every stack gets one, in every mode: they cost no mapping.
+ * Elsewhere a guard page is PROT_NONE, which splits the slab into two
+ * kernel mappings per stack, so such guards are used only while
+ * vm.max_map_count leaves room (WEFT_STACK_GUARD_AUTO). A stack without
+ * a guard has canary words at lo, checked at each switch away from it
+ * (and by the fault handler, overflow.c): they must still be zero. They
+ * are never written, so where the kernel maps its shared zero page for
+ * a read an unused bottom page costs nothing and a parked task's memory
+ * is only the top page(s) it touched; elsewhere the check costs a page.
+ * docs/STACKS.md explains the trade-off. */
 #ifndef WEFT_STACK_H
 #define WEFT_STACK_H
 
@@ -35,7 +38,7 @@ struct weft__stack {
     void *top;               /* colored top, 64-byte aligned */
     size_t size;             /* the configured size */
     struct weft__slab *slab; /* weak: slabs live until the pool's fini */
-    bool guarded;            /* a guard page lies under lo */
+    bool guarded;            /* a guard page (of either kind) lies under lo */
 };
 
 struct weft__stacks {
@@ -43,8 +46,9 @@ struct weft__stacks {
     size_t stride;            /* guard page + size + color span */
     size_t page;
     int guard_mode;           /* WEFT_STACK_GUARD_* as configured */
-    size_t guard_budget;      /* AUTO: guarded stacks allowed */
-    size_t nguarded;          /* stacks carved with a guard page */
+    bool light_guards;        /* try MADV_GUARD_INSTALL for new slabs */
+    size_t guard_budget;      /* AUTO: PROT_NONE guards allowed */
+    size_t nguarded;          /* stacks carved with a PROT_NONE guard */
     struct weft__slab *slabs; /* owned, newest first */
     struct weft__stack *free; /* owned: pooled stacks, the last reused
                                  first; room for every carved stack */
@@ -110,5 +114,13 @@ static inline void *weft__stack_top_object(const struct weft__stack *st,
 /* For tests: computes AUTO's guard budget from n instead of the
  * kernel's vm.max_map_count (0: the kernel's again), in later runs. */
 void weft__stacks_pretend_map_limit(size_t n);
+/* Whether the kernel puts lightweight guard pages (MADV_GUARD_INSTALL,
+ * Linux 6.13+) that really fault under stacks; new pools then give one
+ * to every stack, in every mode. Probed once per process; keeps errno. */
+bool weft__stacks_have_light_guards(void);
+
+/* For tests: as on a kernel without lightweight guards (Linux before
+ * 6.13) while no is true, in later runs. */
+void weft__stacks_pretend_no_light_guards(bool no);
 
 #endif

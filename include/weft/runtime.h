@@ -13,16 +13,23 @@ extern "C" {
 #define WEFT_BACKEND_SIM 1  /* virtual clock, seeded deterministic scheduler */
 
 /* How task stacks are protected against overflow (docs/STACKS.md).
- * PAGE costs two kernel mappings per stack, which caps a process near
- * vm.max_map_count / 2 tasks; CANARY costs one compare per switch and
- * detects an overflow at the next switch, or at the first fault once the
- * task has run off its stack, instead of at the first write below it.
+ * Where the kernel has lightweight guard pages (Linux 6.13 and later:
+ * madvise MADV_GUARD_INSTALL), every stack gets one in every mode: they
+ * cost no kernel mapping, and the modes differ only on older kernels.
+ * There a guard page is PROT_NONE and costs two kernel mappings per
+ * stack, which caps a process near vm.max_map_count / 2 tasks; a canary
+ * costs one compare per switch and detects an overflow at the next
+ * switch, or at the first fault once the task has run off its stack,
+ * instead of at the first write below it.
  * Every mode reports an overflow with a message naming the task. */
-#define WEFT_STACK_GUARD_AUTO 0   /* guard pages while mappings are plenty,
-                                     canaries beyond (default) */
-#define WEFT_STACK_GUARD_PAGE 1   /* a PROT_NONE page under every stack */
-#define WEFT_STACK_GUARD_CANARY 2 /* canary words only (checked at switch)
-                                     and the fault handler */
+#define WEFT_STACK_GUARD_AUTO 0   /* guard pages while they are cheap or
+                                     mappings plenty, canaries beyond
+                                     (default) */
+#define WEFT_STACK_GUARD_PAGE 1   /* a guard page under every stack */
+#define WEFT_STACK_GUARD_CANARY 2 /* one mapping per slab: a lightweight
+                                     guard page where the kernel has them,
+                                     else canary words only (checked at
+                                     switch) and the fault handler */
 
 /* Task stack sizes (weft_config.stack_size), rounded up to whole pages.
  * Only the pages a task touches use memory; the rest is address space. */
