@@ -34,7 +34,7 @@
 #endif
 
 #define SLAB_BYTES ((size_t)16 * 1024 * 1024)
-#define COLOR_PAGES 16 /* top lowered by 0-15 pages ... */
+#define COLOR_PAGES 16 /* top lowered by up to 15 pages ... */
 #define COLOR_LINES 32 /* ... and 0-31 cache lines */
 
 struct weft__slab {
@@ -149,6 +149,18 @@ static bool adopt_spare(struct weft__stacks *p) {
     return true;
 }
 
+/* Page colors for stacks of size bytes: a quarter of the stack, 1 to
+ * COLOR_PAGES pages (the last holds the line colors). Large stacks need
+ * them most (a power-of-two size puts every top in the same cache sets);
+ * small ones are many, and a span larger than the stack spreads them
+ * over more pages and page-table lines than they fill: with 16 KiB
+ * stacks, 16 pages of colors made the stride 84 KiB instead of 24 and
+ * 100,000 sleeping tasks a third slower (docs/PERFORMANCE.md). */
+static size_t color_pages(size_t size, size_t page) {
+    size_t n = size / page / 4;
+    return n < 1 ? 1 : n > COLOR_PAGES ? COLOR_PAGES : n;
+}
+
 void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     memset(p, 0, sizeof *p);
     p->page = (size_t)sysconf(_SC_PAGESIZE);
@@ -156,7 +168,8 @@ void weft__stacks_init(struct weft__stacks *p, size_t size, int guard_mode) {
     /* Checked by conf.c: far from SIZE_MAX, so rounding cannot wrap. */
     weft__assert(size >= WEFT_STACK_SIZE_MIN && size <= WEFT_STACK_SIZE_MAX);
     p->size = (size + p->page - 1) & ~(p->page - 1);
-    p->stride = p->page + p->size + COLOR_PAGES * p->page;
+    p->color_pages = color_pages(p->size, p->page);
+    p->stride = p->page + p->size + p->color_pages * p->page;
     p->guard_mode = guard_mode;
     /* Each guarded stack costs two mappings; keep 3/4 of the limit for
      * the rest of the process. */
@@ -308,9 +321,9 @@ static void clear_poison(const struct weft__stack *st) {
 static void carve(const struct weft__stacks *p, const struct weft__slab *s,
                   size_t i, struct weft__stack *st) {
     size_t k = s->first + i;
-    size_t color = (k % COLOR_PAGES) * p->page + (k * 7 % COLOR_LINES) * 64;
+    size_t color = (k % p->color_pages) * p->page + (k * 7 % COLOR_LINES) * 64;
     st->lo = s->base + i * p->stride + p->page;
-    st->top = (char *)st->lo + p->size + COLOR_PAGES * p->page - color;
+    st->top = (char *)st->lo + p->size + p->color_pages * p->page - color;
     st->size = p->size;
     st->slab = (struct weft__slab *)s;
     st->guarded = s->guarded;

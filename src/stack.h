@@ -8,8 +8,9 @@
  *
  * Stacks are a multiple of 256 KiB apart, so their tops would all fall
  * in the same sets of the CPU caches and evict each other: each stack's
- * top is lowered by a "color" (a few pages and cache lines, from up to
- * 64 KiB reserved above the usable size; address space only).
+ * top is lowered by a "color" (a few pages and cache lines, from a span
+ * of a quarter of the stack, 4 to 64 KiB, reserved above the usable
+ * size; address space only).
  * Where the kernel has lightweight guards (MADV_GUARD_INSTALL, Linux
  * 6.13+) every stack gets one, in every mode: they cost no mapping.
  * Elsewhere a guard page is PROT_NONE, which splits the slab into two
@@ -44,6 +45,7 @@ struct weft__stack {
 struct weft__stacks {
     size_t size;              /* usable bytes per stack */
     size_t stride;            /* guard page + size + color span */
+    size_t color_pages;       /* the color span, in pages */
     size_t page;
     int guard_mode;           /* WEFT_STACK_GUARD_* as configured */
     bool light_guards;        /* try MADV_GUARD_INSTALL for new slabs */
